@@ -1,0 +1,103 @@
+"""Typed settings for every sdg87 step, read from ``SDG87_*`` environment variables or a ``.env`` file.
+
+Build one with :func:`get_settings` inside a task or command, never at import time, so that tests and
+Airflow workers can inject their own environment.
+
+Paths: ``home`` (``SDG87_HOME``, default ``./var``) holds every piece of local state — the SQLite
+warehouse, the MLflow store and artifacts, Airflow's home, the e-mail outbox, quarantine and reports.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+class Settings(BaseSettings):
+    """All configuration of one sdg87 deployment. Environments differ only by these values."""
+
+    model_config = SettingsConfigDict(env_prefix="SDG87_", env_file=".env", extra="ignore")
+
+    home: Path = Field(default=Path("var"), description="Local state folder (SDG87_HOME).")
+    data_dir: Path = Field(
+        default=PROJECT_ROOT / "data" / "sample",
+        description="Folder holding the source files (the shipped sample by default).",
+    )
+    warehouse_url: str = Field(default="", description="SQLAlchemy URL; default SQLite under home.")
+    mlflow_tracking_uri: str = Field(default="", description="MLflow tracking URI; default SQLite under home.")
+    mlflow_artifact_root: str = Field(default="", description="Artifact root URI; default home/mlartifacts.")
+
+    smtp_host: str | None = Field(
+        default=None, description="SMTP relay host; unset = the in-process server writing .eml to outbox."
+    )
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    mail_from: str = "sdg87 alerts <alerts@sdg87.invalid>"
+    operator_email: str = "operator@example.org"
+
+    public_url: str = Field(default="http://127.0.0.1:8087", description="Base URL for links in e-mails.")
+
+    # Risk classes: p >= risk_high is `high`, p >= risk_medium is `medium`, else `low`.
+    risk_medium: float = Field(default=0.05, ge=0.0, le=1.0)
+    risk_high: float = Field(default=0.20, ge=0.0, le=1.0)
+
+    # Study-area and model identity.
+    brazil_model_name: str = "sdg87-brazil-forced-labour"
+    brazil_experiment: str = "sdg87-brazil-forced-labour"
+    random_seed: int = 87
+
+    @field_validator("home", "data_dir", mode="after")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @model_validator(mode="after")
+    def _defaults_under_home(self) -> Settings:
+        if not self.warehouse_url:
+            self.warehouse_url = f"sqlite:///{self.home / 'warehouse.db'}"
+        if not self.mlflow_tracking_uri:
+            self.mlflow_tracking_uri = f"sqlite:///{self.home / 'mlflow.db'}"
+        if not self.mlflow_artifact_root:
+            self.mlflow_artifact_root = (self.home / "mlartifacts").as_uri()
+        if self.risk_medium >= self.risk_high:
+            raise ValueError(
+                f"SDG87_RISK_MEDIUM ({self.risk_medium}) must be below SDG87_RISK_HIGH ({self.risk_high})"
+            )
+        return self
+
+    # Derived folders (created on demand by the steps that write them).
+    @property
+    def outbox_dir(self) -> Path:
+        return self.home / "outbox"
+
+    @property
+    def airflow_home(self) -> Path:
+        return self.home / "airflow"
+
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.home / "quarantine"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.home / "reports"
+
+    @property
+    def gx_dir(self) -> Path:
+        return self.home / "gx"
+
+    def ensure_dirs(self) -> None:
+        """Create the local state folders."""
+        for path in (self.home, self.outbox_dir, self.airflow_home, self.quarantine_dir, self.reports_dir):
+            path.mkdir(parents=True, exist_ok=True)
+
+
+def get_settings() -> Settings:
+    """Return settings read from the environment now (no caching: tests change the environment)."""
+    return Settings()
