@@ -40,6 +40,6 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def migrate(url: str, revision: str = "head") -> None:
-    """Upgrade the warehouse at ``url`` to ``revision`` (default: newest)."""
+def migrate(url: str, revision: str = "heads") -> None:
+    """Upgrade the warehouse at ``url`` to ``revision`` (default: every head, so independent migration branches all apply)."""
     command.upgrade(alembic_config(url), revision)

@@ -1,0 +1,1 @@
+"""Command groups of the ``sdg87`` CLI (see ``pipelines/cli.py``)."""

@@ -1,0 +1,92 @@
+"""Commands that look at state: ``sdg87 summary``, ``sdg87 lineage``, ``sdg87 sources``, ``sdg87 ui``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+
+from pipelines.settings import get_settings
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("summary", help="what the last run left: loads, model, scores, e-mails")
+    p.set_defaults(func=cmd_summary)
+
+    p = sub.add_parser("lineage", help="list loads: source, file checksum, rows, gate result, time")
+    p.add_argument("--source", help="only this source")
+    p.add_argument("--limit", type=int, default=50)
+    p.set_defaults(func=cmd_lineage)
+
+    p = sub.add_parser("sources", help="list the ingest sources by family")
+    p.set_defaults(func=cmd_sources)
+
+    p = sub.add_parser("ui", help="start the Airflow or MLflow UI on this state (Ctrl-C stops it)")
+    p.add_argument("which", choices=["airflow", "mlflow"])
+    p.add_argument("--port", type=int)
+    p.set_defaults(func=cmd_ui)
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from pipelines.summary import print_summary
+
+    print_summary(get_settings())
+    return 0
+
+
+def cmd_lineage(args: argparse.Namespace) -> int:
+    from pipelines.sql_files import query
+    from pipelines.warehouse.engine import make_engine
+
+    settings = get_settings()
+    engine = make_engine(settings.warehouse_url)
+    with engine.connect() as conn:
+        rows = conn.execute(query("lineage_runs"), {"source": args.source, "limit": args.limit}).all()
+    engine.dispose()
+    print(f"{'started (UTC)':<20} {'source':<24} {'status':<10} {'gate':<6} {'rows':>9}  sha256")
+    for r in rows:
+        gate = {True: "pass", False: "FAIL", None: "-"}[r.validation_success]
+        started = str(r.started_at)[:19]
+        print(
+            f"{started:<20} {r.source:<24} {r.status:<10} {gate:<6} {r.rows_published:>9,}  {r.file_sha256[:12]}"
+        )
+    if not rows:
+        print("(no loads yet: run `sdg87 ingest`)")
+    return 0
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    from pipelines.ingest import SOURCE_FAMILIES
+
+    for family, names in SOURCE_FAMILIES.items():
+        print(f"{family}: {', '.join(names)}")
+    return 0
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    from pipelines.orchestrate import _bin, airflow_env, ensure_airflow_db
+
+    settings = get_settings()
+    settings.ensure_dirs()
+    if args.which == "airflow":
+        ensure_airflow_db(settings)
+        env = airflow_env(settings)
+        if args.port:
+            env["AIRFLOW__API__PORT"] = str(args.port)
+        passwords = settings.airflow_home / "simple_auth_manager_passwords.json.generated"
+        print(f"Starting Airflow (UI on http://127.0.0.1:{args.port or 8080}); the admin password is in {passwords}")
+        cmd = [_bin("airflow"), "standalone"]
+    else:
+        env = dict(os.environ)
+        cmd = [
+            _bin("mlflow"), "ui", "--backend-store-uri", settings.mlflow_tracking_uri,
+            "--default-artifact-root", settings.mlflow_artifact_root,
+            "--host", "127.0.0.1", "--port", str(args.port or 5000),
+        ]  # fmt: skip
+        print(f"Starting MLflow UI on http://127.0.0.1:{args.port or 5000}")
+    proc = subprocess.Popen(cmd, env=env)
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.send_signal(2)  # SIGINT: airflow standalone stops its children cleanly
+        return proc.wait()

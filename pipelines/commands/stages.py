@@ -1,0 +1,112 @@
+"""``sdg87 run`` and one command per stage; each runs that stage's Airflow DAG(s).
+
+``sdg87 ingest`` also loads a single source directly (``sdg87 ingest brazil_population --path FILE``), which
+is what a data engineer uses to try a new file before scheduling it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from pipelines.orchestrate import PIPELINE, STAGES, ensure_airflow_db, run_dag
+from pipelines.settings import get_settings
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("run", help="run the whole pipeline once (ingest → features → train → score → alerts)")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("ingest", help="run the ingest DAGs, or load one source directly")
+    p.add_argument(
+        "target",
+        nargs="?",
+        default="all",
+        help="'all' (default), a family ('brazil', 'world') or one source name (see `sdg87 sources`)",
+    )
+    p.add_argument("--path", help="load this file instead of the shipped one (single source only)")
+    p.set_defaults(func=cmd_ingest)
+
+    for stage, help_text in [
+        ("features", "build the feature table (DAG build_features)"),
+        ("train", "train, evaluate and register the models; promote if better (DAG train_models)"),
+        ("score", "score every area with the champion model (DAG score_areas)"),
+        ("alerts", "send alert e-mails for high-risk areas (DAG send_alerts)"),
+    ]:
+        p = sub.add_parser(stage, help=help_text)
+        p.set_defaults(func=cmd_stage, stage=stage)
+
+    p = sub.add_parser("migrate", help="create or upgrade the warehouse schema")
+    p.set_defaults(func=cmd_migrate)
+
+
+def _prepare():
+    from pipelines.warehouse.engine import migrate
+
+    settings = get_settings()
+    settings.ensure_dirs()
+    migrate(settings.warehouse_url)
+    ensure_airflow_db(settings)
+    return settings
+
+
+def _run_dags(dag_ids: list[str], settings) -> None:
+    for dag_id in dag_ids:
+        print(f"  {dag_id:<16} ...", end="", flush=True)
+        result = run_dag(dag_id, settings)
+        print(f" ok ({result.seconds:.0f} s)", flush=True)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from pipelines.summary import print_summary
+
+    start = time.perf_counter()
+    settings = _prepare()
+    print(f"sdg87: running the whole pipeline (state in {settings.home})")
+    _run_dags(PIPELINE, settings)
+    print_summary(settings, elapsed_seconds=time.perf_counter() - start)
+    return 0
+
+
+def cmd_stage(args: argparse.Namespace) -> int:
+    settings = _prepare()
+    _run_dags(STAGES[args.stage], settings)
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from pipelines.ingest import SOURCE_FAMILIES, run_source
+
+    target = args.target
+    if target == "all" or target in SOURCE_FAMILIES:
+        if args.path:
+            raise SystemExit("--path loads one source: name a source, not a family")
+        settings = _prepare()
+        _run_dags([f"ingest_{target}"] if target != "all" else STAGES["ingest"], settings)
+        return 0
+    known = {s for names in SOURCE_FAMILIES.values() for s in names}
+    if target not in known:
+        raise SystemExit(
+            f"unknown source {target!r}; known: all, {', '.join(SOURCE_FAMILIES)}, {', '.join(sorted(known))}"
+        )
+    from pipelines.warehouse.engine import migrate
+
+    settings = get_settings()
+    settings.ensure_dirs()
+    migrate(settings.warehouse_url)
+    result = run_source(target, path=args.path, settings=settings)
+    print(
+        f"{result['source']}: {result['status']} — {result['rows_published']} of {result['rows_in']} rows "
+        f"published (run {result['run_id']})"
+    )
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from pipelines.warehouse.engine import migrate
+
+    settings = get_settings()
+    settings.ensure_dirs()
+    migrate(settings.warehouse_url)
+    print(f"warehouse at {settings.warehouse_url} is at the newest schema")
+    return 0

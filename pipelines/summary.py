@@ -1,0 +1,111 @@
+"""What a run left behind, read back from the warehouse, MLflow and the outbox (never from task returns).
+
+``collect_summary(settings)`` returns a plain dict; ``print_summary`` prints it for people.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipelines.settings import Settings
+from pipelines.sql_files import query
+from pipelines.warehouse.engine import make_engine
+
+
+def _champion(settings: Settings) -> dict[str, Any] | None:
+    import mlflow
+    from mlflow.exceptions import MlflowException
+
+    client = mlflow.MlflowClient(tracking_uri=settings.mlflow_tracking_uri)
+    try:
+        mv = client.get_model_version_by_alias(settings.brazil_model_name, "champion")
+    except MlflowException:
+        return None
+    run = client.get_run(mv.run_id)
+    return {"version": mv.version, "run_id": mv.run_id, "metrics": dict(run.data.metrics)}
+
+
+def collect_summary(settings: Settings) -> dict[str, Any]:
+    """Loads, latest scoring cycle, deliveries and the champion model of the Brazil study area."""
+    engine = make_engine(settings.warehouse_url)
+    try:
+        with engine.connect() as conn:
+            loads = [dict(r._mapping) for r in conn.execute(query("summary_latest_loads"))]
+            held = {r.source: int(r.rows_published) for r in conn.execute(query("summary_published_rows"))}
+            cycle = conn.execute(
+                query("summary_latest_score_cycle"), {"model_name": settings.brazil_model_name}
+            ).first()
+            classes: dict[str, int] = {}
+            if cycle is not None:
+                params = {
+                    "model_name": settings.brazil_model_name,
+                    "model_version": cycle.model_version,
+                    "period": cycle.period,
+                    "horizon": cycle.horizon,
+                }
+                classes = {
+                    r.risk_class: int(r.areas) for r in conn.execute(query("summary_scores_by_class"), params)
+                }
+            deliveries = [dict(r._mapping) for r in conn.execute(query("summary_deliveries"))]
+    finally:
+        engine.dispose()
+    eml = sorted(settings.outbox_dir.glob("*.eml")) if settings.outbox_dir.exists() else []
+    return {
+        "loads": loads,
+        "rows_held": held,
+        "score_cycle": dict(cycle._mapping) if cycle is not None else None,
+        "scores_by_class": classes,
+        "deliveries": deliveries,
+        "outbox": str(settings.outbox_dir),
+        "outbox_files": len(eml),
+        "champion": _champion(settings),
+    }
+
+
+def print_summary(settings: Settings, elapsed_seconds: float | None = None) -> None:
+    s = collect_summary(settings)
+    out = print
+    out("")
+    out("sdg87 summary" + (f" — pipeline took {elapsed_seconds:.0f} s" if elapsed_seconds else ""))
+    out("Ingest (newest load per source; rows held = rows published by all loads):")
+    for load in s["loads"]:
+        gate = {True: "passed", False: "FAILED", None: "not run"}[load["validation_success"]]
+        out(
+            f"  {load['source']:<24} {load['status']:<10} gate {gate:<8} "
+            f"rows held {s['rows_held'].get(load['source'], 0):>8,}"
+        )
+    champ = s["champion"]
+    if champ:
+        keys = [k for k in sorted(champ["metrics"]) if k.startswith(("heldout_", "test_"))][:6]
+        metrics = ", ".join(f"{k}={champ['metrics'][k]:.3f}" for k in keys)
+        out(
+            f"Model: {settings.brazil_model_name} champion = version {champ['version']} (MLflow run {champ['run_id']})"
+        )
+        if metrics:
+            out(f"  held-out: {metrics}")
+    else:
+        out(f"Model: no champion registered for {settings.brazil_model_name}")
+    cycle = s["score_cycle"]
+    if cycle:
+        by = ", ".join(f"{c} {s['scores_by_class'].get(c, 0):,}" for c in ("high", "medium", "low"))
+        out(
+            f"Scores: {cycle['areas']:,} areas for {cycle['period']:%Y} (horizon {cycle['horizon']}, "
+            f"model version {cycle['model_version']}): {by}"
+        )
+    else:
+        out("Scores: none")
+    sent = [d for d in s["deliveries"] if d["status"] == "sent"]
+    where = (
+        f"{s['outbox_files']} .eml file(s) in {s['outbox']}"
+        if settings.smtp_host is None
+        else f"via the relay {settings.smtp_host}"
+    )
+    out(
+        "E-mails: "
+        + (", ".join(f"{d['messages']} {d['kind']} sent" for d in sent) or "none sent")
+        + f"; {where}"
+    )
+    out("Look around:")
+    out("  make airflow-ui   # Airflow UI on http://127.0.0.1:8080 with these DAG runs")
+    out("  make mlflow-ui    # MLflow UI on http://127.0.0.1:5000 with the runs and registered model")
+    out("  uv run sdg87 lineage   # every load, its checksum and gate result")

@@ -1,0 +1,7 @@
+-- Load history, newest first, optionally for one source (:source NULL = all).
+SELECT run_id, source, dataset, status, rows_in, rows_published, validation_success, file_sha256,
+       file_path, started_at, finished_at
+FROM ingest_run
+WHERE (:source IS NULL OR source = :source)
+ORDER BY started_at DESC
+LIMIT :limit
