@@ -76,7 +76,7 @@ def print_summary(settings: Settings, elapsed_seconds: float | None = None) -> N
         )
     champ = s["champion"]
     if champ:
-        keys = [k for k in sorted(champ["metrics"]) if k.startswith(("heldout_", "test_"))][:6]
+        keys = [k for k in ("aupr", "auroc", "brier", "p_at_100", "best_baseline_aupr") if k in champ["metrics"]]
         metrics = ", ".join(f"{k}={champ['metrics'][k]:.3f}" for k in keys)
         out(
             f"Model: {settings.brazil_model_name} champion = version {champ['version']} (MLflow run {champ['run_id']})"
@@ -89,7 +89,7 @@ def print_summary(settings: Settings, elapsed_seconds: float | None = None) -> N
     if cycle:
         by = ", ".join(f"{c} {s['scores_by_class'].get(c, 0):,}" for c in ("high", "medium", "low"))
         out(
-            f"Scores: {cycle['areas']:,} areas for {cycle['period']:%Y} (horizon {cycle['horizon']}, "
+            f"Scores: {cycle['areas']:,} areas for {str(cycle['period'])[:4]} (horizon {cycle['horizon']}, "
             f"model version {cycle['model_version']}): {by}"
         )
     else:

@@ -44,3 +44,54 @@ def engine(settings):
     eng = make_engine(settings.warehouse_url)
     yield eng
     eng.dispose()
+
+
+def _postgres_admin_url() -> str | None:
+    return os.environ.get("SDG87_TEST_POSTGRES_URL")
+
+
+@pytest.fixture
+def pg_url():
+    """A fresh, empty PostgreSQL database for one test; its URL (``postgresql+psycopg://``).
+
+    Needs ``SDG87_TEST_POSTGRES_URL`` (set by ``.ci/run``; ``source .ci/postgres.sh && start_postgres`` by hand).
+    Skips when no server is configured or reachable, unless ``SDG87_REQUIRE_POSTGRES=1``: then it fails.
+    """
+    import uuid
+
+    import psycopg
+
+    required = os.environ.get("SDG87_REQUIRE_POSTGRES") == "1"
+    admin = _postgres_admin_url()
+    if not admin:
+        if required:
+            pytest.fail("SDG87_REQUIRE_POSTGRES=1 but SDG87_TEST_POSTGRES_URL is not set")
+        pytest.skip("no PostgreSQL server configured (SDG87_TEST_POSTGRES_URL)")
+    dsn = admin.replace("postgresql+psycopg://", "postgresql://")
+    try:
+        admin_conn = psycopg.connect(dsn, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        if required:
+            pytest.fail(f"SDG87_REQUIRE_POSTGRES=1 but PostgreSQL is unreachable: {exc}")
+        pytest.skip(f"PostgreSQL unreachable: {exc}")
+    name = f"sdg87_t_{uuid.uuid4().hex[:12]}"
+    with admin_conn:
+        admin_conn.execute(f'CREATE DATABASE "{name}"')
+    base = admin.rsplit("/", 1)[0]
+    yield f"{base}/{name}"
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend_settings(request, sdg87_env: Path, monkeypatch: pytest.MonkeyPatch):
+    """Settings on a migrated warehouse, once on SQLite and once on PostgreSQL."""
+    from pipelines.settings import get_settings
+    from pipelines.warehouse.engine import migrate
+
+    if request.param == "postgresql":
+        monkeypatch.setenv("SDG87_WAREHOUSE_URL", request.getfixturevalue("pg_url"))
+    s = get_settings()
+    s.ensure_dirs()
+    migrate(s.warehouse_url)
+    return s

@@ -1,0 +1,53 @@
+# sdg87 task runner. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export PATH := $(HOME)/.local/bin:$(PATH)
+export UV_COMPILE_BYTECODE := 1
+export MLFLOW_DISABLE_TELEMETRY := true
+export GX_ANALYTICS_ENABLED := false
+UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+PYTEST_ARGS ?=
+
+.PHONY: help install run test test-fast lint format check airflow-ui mlflow-ui benchmark clean
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
+
+$(UV):
+	@command -v uv >/dev/null 2>&1 || { echo "installing uv"; python3 -m pip install --quiet --user uv 2>/dev/null || curl -LsSf https://astral.sh/uv/install.sh | sh; }
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --compile-bytecode
+	@touch $@
+
+install: .venv/.synced ## install uv (if missing) and the locked environment into .venv
+
+run: install ## run the whole pipeline once on the shipped data (state in ./var)
+	$(UV) run --frozen sdg87 run
+
+test: install ## run the whole test suite
+	$(UV) run --frozen pytest $(PYTEST_ARGS)
+
+test-fast: install ## run the tests not marked slow
+	$(UV) run --frozen pytest -m "not slow" $(PYTEST_ARGS)
+
+lint: install ## ruff, formatting check and the import-layer contracts
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen lint-imports
+
+format: install ## format the code
+	$(UV) run --frozen ruff format .
+	$(UV) run --frozen ruff check --fix .
+
+airflow-ui: install ## start Airflow (UI + scheduler) on the state in ./var: http://127.0.0.1:8080
+	$(UV) run --frozen sdg87 ui airflow
+
+mlflow-ui: install ## start the MLflow UI on the state in ./var: http://127.0.0.1:5000
+	$(UV) run --frozen sdg87 ui mlflow
+
+benchmark: install ## print load and scoring throughput figures
+	$(UV) run --frozen python benchmarks/run_all.py
+
+clean: ## remove local state (./var) — the warehouse, MLflow store, outbox
+	rm -rf var

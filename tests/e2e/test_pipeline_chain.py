@@ -1,0 +1,82 @@
+"""The whole chain, through real Airflow DAG runs (``airflow dags test``), on a two-state slice of the real data.
+
+This is what ``make run`` does, on Pará and Mato Grosso only, so it stays a few minutes. It checks the
+promises of the quickstart: a warehouse with both study areas, a champion model, scores for every
+municipality in the slice, e-mails in the outbox, and a second run that sends nothing twice.
+"""
+
+from __future__ import annotations
+
+import email
+from email import policy
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from pipelines.ingest import slice_sample
+from pipelines.orchestrate import PIPELINE, ensure_airflow_db, run_dag
+from pipelines.settings import get_settings
+from pipelines.summary import collect_summary
+from pipelines.warehouse.engine import make_engine, migrate
+from pipelines.warehouse.schema import Area, Delivery, Score
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+STATES = ["PA", "MT"]
+
+
+@pytest.fixture(scope="module")
+def chain_state(tmp_path_factory):
+    home = tmp_path_factory.mktemp("var")
+    data = tmp_path_factory.mktemp("data")
+    slice_sample(SAMPLE, data, STATES)
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SDG87_HOME", str(home))
+    mp.setenv("SDG87_DATA_DIR", str(data))
+    for var in ("SDG87_WAREHOUSE_URL", "SDG87_MLFLOW_TRACKING_URI", "SDG87_MLFLOW_ARTIFACT_ROOT", "SDG87_SMTP_HOST"):
+        mp.delenv(var, raising=False)
+    settings = get_settings()
+    settings.ensure_dirs()
+    migrate(settings.warehouse_url)
+    ensure_airflow_db(settings)
+    for dag_id in PIPELINE:
+        run_dag(dag_id, settings)
+    first = collect_summary(settings)
+    first_outbox = sorted(p.name for p in settings.outbox_dir.glob("*.eml"))
+    for dag_id in PIPELINE:  # the whole pipeline again: nothing may be sent twice
+        run_dag(dag_id, settings)
+    yield settings, first, first_outbox
+    mp.undo()
+
+
+@pytest.mark.slow
+def test_chain_leaves_both_study_areas_a_champion_and_scores(chain_state):
+    settings, summary, _ = chain_state
+    engine = make_engine(settings.warehouse_url)
+    with engine.connect() as conn:
+        studies = dict(conn.execute(select(Area.study, func.count()).group_by(Area.study)).all())
+        municipalities = conn.execute(select(func.count()).where(Area.level == "2")).scalar_one()
+        scored = conn.execute(
+            select(func.count(func.distinct(Score.area_id))).where(Score.model_name == settings.brazil_model_name)
+        ).scalar_one()
+    engine.dispose()
+    assert studies["brazil"] > 0 and studies["world"] > 100
+    assert municipalities > 200  # Pará (144) and Mato Grosso (141)
+    assert scored == municipalities
+    assert summary["champion"] is not None
+    assert summary["loads"] and all(load["validation_success"] for load in summary["loads"])
+
+
+@pytest.mark.slow
+def test_chain_sends_e_mails_once(chain_state):
+    settings, summary, first_outbox = chain_state
+    assert first_outbox, "the first run put no e-mail in the outbox"
+    assert sorted(p.name for p in settings.outbox_dir.glob("*.eml")) == first_outbox, "second run sent again"
+    engine = make_engine(settings.warehouse_url)
+    with engine.connect() as conn:
+        sent = conn.execute(select(func.count()).where(Delivery.status == "sent")).scalar_one()
+    engine.dispose()
+    assert sent == len(first_outbox)
+    msg = email.message_from_bytes((settings.outbox_dir / first_outbox[0]).read_bytes(), policy=policy.default)
+    assert msg["To"].addresses[0].domain == "example.org"
+    assert "risk" in msg["Subject"].lower()
