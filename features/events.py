@@ -1,0 +1,59 @@
+"""Employer-list events per municipality and inspection year, and the target label built from them.
+
+Source rows: ``fl_employer_list_events`` (employers listed, count) and ``fl_employer_list_workers``
+(workers involved, count) with ``period`` = 1 January of the inspection year. A municipality-year with
+no row was not on the list. Labels are "as published by the latest list edition": when one
+(area, year) appears in several editions the latest vintage wins, whatever the target year.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+EVENTS_CODE = "fl_employer_list_events"
+WORKERS_CODE = "fl_employer_list_workers"
+EVENT_COLUMNS = ["area_id", "year", "events", "workers"]
+
+
+def event_table(observations: pd.DataFrame) -> pd.DataFrame:
+    """One row per (``area_id``, ``year``) with ≥1 listed employer: ``events`` and ``workers`` (counts).
+
+    ``observations`` is a :func:`features.asof.with_years` frame; other indicators are ignored.
+    """
+    rows = observations.loc[observations["indicator_code"].isin([EVENTS_CODE, WORKERS_CODE])]
+    if rows.empty:
+        return empty_events()
+    latest = rows.sort_values("vintage", kind="stable").drop_duplicates(
+        ["area_id", "year", "indicator_code"], keep="last"
+    )
+    wide = latest.pivot_table(
+        index=["area_id", "year"], columns="indicator_code", values="value", aggfunc="sum"
+    ).reindex(columns=[EVENTS_CODE, WORKERS_CODE])
+    wide = wide.rename(columns={EVENTS_CODE: "events", WORKERS_CODE: "workers"}).fillna(0.0)
+    wide = wide.reset_index()
+    wide.columns.name = None
+    return wide.loc[wide["events"] > 0, EVENT_COLUMNS].reset_index(drop=True)
+
+
+def empty_events() -> pd.DataFrame:
+    """An event table with no rows and the right dtypes."""
+    return pd.DataFrame(
+        {
+            "area_id": pd.Series(dtype="str"),
+            "year": pd.Series(dtype="int64"),
+            "events": pd.Series(dtype="float64"),
+            "workers": pd.Series(dtype="float64"),
+        }
+    )
+
+
+def label_frame(events: pd.DataFrame, area_ids: pd.Index | list[str], years: list[int]) -> pd.DataFrame:
+    """Target ``y`` (0/1) for every (``area_id``, ``year``) in the cross product of areas and years.
+
+    ``y = 1`` when the area has ≥1 employer-list event in that inspection year.
+    """
+    grid = pd.MultiIndex.from_product([pd.Index(area_ids, name="area_id"), pd.Index(years, name="year")])
+    hit = pd.MultiIndex.from_frame(events.loc[events["events"] > 0, ["area_id", "year"]])
+    y = np.asarray(grid.isin(hit), dtype="int64")
+    return pd.DataFrame({"y": y}, index=grid).reset_index()

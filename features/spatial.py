@@ -1,0 +1,114 @@
+"""Neighbour sets between municipalities and spatial-lag features of employer-list events.
+
+Neighbours come from polygon contiguity (queen: sharing any boundary point) found with the spatial index.
+Municipalities without a polygon, or whose polygon touches no other (islands), get their ``k`` nearest
+municipalities by great-circle distance between centroids instead. Geometries are EPSG:4326.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+EARTH_RADIUS_KM = 6371.0088
+PAIR_COLUMNS = ["area_id", "neighbour_id", "method"]
+
+
+def contiguity_pairs(areas: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Queen-contiguity pairs (both directions) among areas that have a polygon.
+
+    ``intersects`` rather than ``touches``: digitised borders overlap or cross slightly, and ``touches``
+    (interiors disjoint) would drop those true neighbours.
+    """
+    has_geom = areas.loc[areas.geometry.notna() & ~areas.geometry.is_empty]
+    if has_geom.empty:
+        return pd.DataFrame({c: pd.Series(dtype="str") for c in PAIR_COLUMNS})
+    geoms = has_geom.geometry.reset_index(drop=True)
+    ids = has_geom["area_id"].to_numpy()
+    left, right = geoms.sindex.query(geoms, predicate="intersects")
+    keep = left != right
+    return pd.DataFrame(
+        {"area_id": ids[left[keep]], "neighbour_id": ids[right[keep]], "method": "contiguity"}
+    ).astype("str")
+
+
+def _centroids_deg(areas: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Centroid lon/lat in degrees: the stored centroid, else a point inside the polygon."""
+    lon = pd.to_numeric(areas["centroid_lon"], errors="coerce").to_numpy(dtype="float64")
+    lat = pd.to_numeric(areas["centroid_lat"], errors="coerce").to_numpy(dtype="float64")
+    missing = np.isnan(lon) | np.isnan(lat)
+    geoms = areas.geometry.to_numpy()
+    for i in np.flatnonzero(missing):
+        if geoms[i] is not None and not geoms[i].is_empty:
+            point = geoms[i].representative_point()
+            lon[i], lat[i] = point.x, point.y
+    return lon, lat
+
+
+def nearest_pairs(areas: gpd.GeoDataFrame, which: np.ndarray, k: int) -> pd.DataFrame:
+    """For the areas at positions ``which``, their ``k`` nearest other areas by haversine distance."""
+    lon, lat = _centroids_deg(areas)
+    ids = areas["area_id"].to_numpy()
+    ok = ~(np.isnan(lon) | np.isnan(lat))
+    lon_r, lat_r = np.radians(lon), np.radians(lat)
+    rows: list[tuple[str, str]] = []
+    for i in which:
+        if not ok[i]:
+            continue
+        dlat = lat_r - lat_r[i]
+        dlon = lon_r - lon_r[i]
+        h = np.sin(dlat / 2) ** 2 + np.cos(lat_r[i]) * np.cos(lat_r) * np.sin(dlon / 2) ** 2
+        dist = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+        dist[i] = np.inf
+        dist[~ok] = np.inf
+        order = np.argsort(dist, kind="stable")[:k]
+        rows.extend((ids[i], ids[j]) for j in order if np.isfinite(dist[j]))
+    frame = pd.DataFrame(rows, columns=["area_id", "neighbour_id"], dtype="str")
+    return frame.assign(method="nearest").astype("str")
+
+
+def neighbour_pairs(areas: gpd.GeoDataFrame, k_fallback: int = 5) -> pd.DataFrame:
+    """All neighbour pairs: contiguity, plus ``k_fallback`` nearest for areas with no contiguous neighbour.
+
+    ``areas``: one row per ``area_id`` with ``geometry`` (may be missing), ``centroid_lon``,
+    ``centroid_lat``. Returns ``area_id``, ``neighbour_id``, ``method`` (``contiguity``/``nearest``),
+    sorted, without self-pairs or duplicates.
+    """
+    if areas["area_id"].duplicated().any():
+        raise ValueError("areas has duplicate area_id values")
+    areas = areas.reset_index(drop=True)
+    contiguous = contiguity_pairs(areas)
+    lonely = np.flatnonzero(~areas["area_id"].isin(contiguous["area_id"]).to_numpy())
+    nearest = nearest_pairs(areas, lonely, k_fallback) if len(lonely) else None
+    pairs = pd.concat([contiguous, nearest], ignore_index=True) if nearest is not None else contiguous
+    pairs = pairs.drop_duplicates(["area_id", "neighbour_id"])
+    return pairs.sort_values(["area_id", "neighbour_id"], kind="stable").reset_index(drop=True)
+
+
+def neighbour_event_features(
+    pairs: pd.DataFrame, events: pd.DataFrame, area_ids: pd.Index, year: int
+) -> pd.DataFrame:
+    """Spatial lags of employer-list events for target ``year`` (inspection years before it only).
+
+    Returns, per ``area_id``: ``nbr_event_share_1y`` (share of neighbours with an event in ``year - 1``;
+    NaN without neighbours), ``nbr_with_event_3y`` (neighbours with an event in the 3 previous years),
+    ``nbr_events_3y`` (their employers listed, summed) and ``n_neighbours``.
+    """
+    recent = events.loc[(events["year"] < year) & (events["year"] >= year - 3) & (events["events"] > 0)]
+    last_year = set(recent.loc[recent["year"] == year - 1, "area_id"])
+    events_3y = recent.groupby("area_id")["events"].sum()
+    nb = pairs.loc[pairs["area_id"].isin(area_ids), ["area_id", "neighbour_id"]]
+    nb = nb.assign(
+        hit_1y=nb["neighbour_id"].isin(last_year).astype("float64"),
+        hit_3y=nb["neighbour_id"].isin(events_3y.index).astype("float64"),
+        ev_3y=nb["neighbour_id"].map(events_3y).fillna(0.0).astype("float64"),
+    )
+    grouped = nb.groupby("area_id")
+    index = pd.Index(area_ids, name="area_id")
+    out = pd.DataFrame(index=index)
+    out["n_neighbours"] = grouped.size().reindex(index, fill_value=0).astype("float64")
+    out["nbr_event_share_1y"] = grouped["hit_1y"].mean().reindex(index)
+    out["nbr_with_event_3y"] = grouped["hit_3y"].sum().reindex(index, fill_value=0.0)
+    out["nbr_events_3y"] = grouped["ev_3y"].sum().reindex(index, fill_value=0.0)
+    return out.astype("float64")

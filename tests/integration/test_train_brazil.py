@@ -1,0 +1,138 @@
+"""Training, registration and the promotion gate against a real MLflow SQLite store and a real warehouse
+(slice of the sample: Pará, Maranhão, Tocantins, loaded by the real ingest)."""
+
+from __future__ import annotations
+
+import math
+
+import mlflow
+import pytest
+from mlflow.tracking import MlflowClient
+
+from pipelines.build_features import MissingInputError, build_brazil_features
+from pipelines.settings import Settings
+from pipelines.train import promote_brazil, train_brazil
+from tests.integration.test_features_brazil import ingest_slice
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    settings = ingest_slice(tmp_path_factory.mktemp("train"))
+    build_brazil_features(settings)
+    return settings, train_brazil(settings)
+
+
+def _client(settings) -> MlflowClient:
+    return MlflowClient(tracking_uri=settings.mlflow_tracking_uri, registry_uri=settings.mlflow_tracking_uri)
+
+
+def test_one_run_with_metrics_tags_artifacts_and_a_challenger(trained):
+    settings, result = trained
+    assert result["model_name"] == settings.brazil_model_name and result["model_version"] == "1"
+    assert set(result["baseline_metrics"]) == {"persistence", "historical_frequency", "logistic"}
+    for metrics in (result["metrics"], *result["baseline_metrics"].values()):
+        assert {"aupr", "auroc", "brier", "p_at_50", "p_at_100", "p_at_250"} <= set(metrics)
+        assert 0.0 <= metrics["brier"] <= 1.0 and not math.isnan(metrics["aupr"])
+    client = _client(settings)
+    experiment = client.get_experiment_by_name(settings.brazil_experiment)
+    assert experiment.artifact_location == f"{settings.mlflow_artifact_root}/{settings.brazil_experiment}"
+    runs = client.search_runs([experiment.experiment_id])
+    assert [r.info.run_id for r in runs] == [result["run_id"]]
+    run = runs[0]
+    assert run.data.params["train_years"] == "2019-2022" and run.data.params["heldout_year"] == "2023"
+    assert run.data.tags["heldout_year"] == "2023" and len(run.data.tags["feature_set_hash"]) == 16
+    assert "persistence_aupr" in run.data.metrics and "best_baseline_aupr" in run.data.metrics
+    artifacts = {a.path for a in client.list_artifacts(result["run_id"])}
+    assert {"pr_curve.png", "model_card.md", "feature_labels.json", "backtest.csv"} <= artifacts
+    # rolling-origin backtest: one step per origin year with earlier years to train on (slice starts 2019)
+    steps = client.get_metric_history(result["run_id"], "backtest_lightgbm_aupr")
+    assert sorted(m.step for m in steps) == [2020, 2021, 2022, 2023]
+    assert [m.value for m in steps if m.step == 2023] == [pytest.approx(result["metrics"]["aupr"])]
+    png = client.download_artifacts(result["run_id"], "pr_curve.png")
+    with open(png, "rb") as fh:
+        assert fh.read(8) == b"\x89PNG\r\n\x1a\n"
+    assert str(client.get_model_version_by_alias(settings.brazil_model_name, "challenger").version) == "1"
+
+
+def test_registered_model_loads_and_predicts_probabilities(trained):
+    settings, result = trained
+    mlflow.set_tracking_uri(settings.mlflow_tracking_uri)
+    model = mlflow.pyfunc.load_model(f"models:/{settings.brazil_model_name}/{result['model_version']}")
+    example = model.input_example
+    p = model.predict(example)
+    assert len(p) == len(example) and ((p >= 0) & (p <= 1)).all()
+
+
+def test_gate_promotes_then_keeps_champion_on_a_tie(trained):
+    settings, result = trained
+    first = promote_brazil(result["model_version"], settings)
+    lgbm, best = (
+        result["metrics"]["aupr"],
+        max(result["baseline_metrics"][b]["aupr"] for b in ("persistence", "historical_frequency")),
+    )
+    assert first["promoted"] is (lgbm > best), first
+    if not first["promoted"]:
+        pytest.skip(f"this slice's model does not beat the naive baselines: {first['reason']}")
+    assert first["champion_version"] == "1"
+    # Re-running training on the same data is deterministic: a new version with the same held-out AUPR.
+    again = train_brazil(settings)
+    assert again["model_version"] == "2" and again["metrics"]["aupr"] == pytest.approx(lgbm)
+    second = promote_brazil(again["model_version"], settings)
+    assert second == {"promoted": False, "champion_version": "1", "reason": second["reason"]}
+    assert "champion v1" in second["reason"]
+    client = _client(settings)
+    assert str(client.get_model_version_by_alias(settings.brazil_model_name, "champion").version) == "1"
+    assert str(client.get_model_version_by_alias(settings.brazil_model_name, "challenger").version) == "2"
+
+
+def test_training_without_features_fails_loudly(tmp_path):
+    settings = ingest_slice(tmp_path)
+    with pytest.raises(MissingInputError, match="build_brazil_features"):
+        train_brazil(settings)
+
+
+def _register_candidate(settings, aupr: float, best_baseline: float, heldout_year: str) -> str:
+    """Log a run with the given held-out metrics and a tiny model (SYNTHETIC data) and register it."""
+    import lightgbm as lgb
+    import numpy as np
+    import pandas as pd
+
+    from pipelines.tracking import ensure_experiment, use_tracking
+
+    client = use_tracking(settings)
+    experiment_id = ensure_experiment(client, settings.brazil_experiment, settings.mlflow_artifact_root)
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"x": rng.normal(size=200)})
+    booster = lgb.train(
+        {"objective": "binary", "verbose": -1, "seed": 0}, lgb.Dataset(X, (X["x"] > 0).astype(int)), 5
+    )
+    with mlflow.start_run(experiment_id=experiment_id) as run:
+        mlflow.log_metrics({"aupr": aupr, "best_baseline_aupr": best_baseline})
+        mlflow.set_tag("heldout_year", heldout_year)
+        info = mlflow.lightgbm.log_model(
+            booster,
+            name="model",
+            pip_requirements=["lightgbm"],
+            registered_model_name=settings.brazil_model_name,
+        )
+    assert run.info.run_id
+    return str(info.registered_model_version)
+
+
+def test_gate_rejects_a_model_that_does_not_beat_the_baselines(sdg87_env, tmp_path):
+    settings = Settings(home=tmp_path / "gate")
+    weak = _register_candidate(settings, aupr=0.04, best_baseline=0.06, heldout_year="2023")
+    result = promote_brazil(weak, settings)
+    assert result["promoted"] is False and result["champion_version"] is None
+    assert "naive baseline" in result["reason"]
+    # a better model evaluated on a later held-out year replaces a champion from an earlier year
+    old = _register_candidate(settings, aupr=0.30, best_baseline=0.06, heldout_year="2022")
+    assert promote_brazil(old, settings)["promoted"]
+    newer = _register_candidate(settings, aupr=0.20, best_baseline=0.06, heldout_year="2023")
+    replaced = promote_brazil(newer, settings)
+    assert replaced["promoted"] and replaced["champion_version"] == newer
+    assert f"replaces champion v{old}" in replaced["reason"]
+    # on the same held-out year, a worse candidate does not displace the champion
+    worse = _register_candidate(settings, aupr=0.10, best_baseline=0.06, heldout_year="2023")
+    blocked = promote_brazil(worse, settings)
+    assert blocked["promoted"] is False and blocked["champion_version"] == newer
