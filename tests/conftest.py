@@ -20,7 +20,12 @@ def sdg87_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point SDG87_HOME at a fresh folder; the default SQLite warehouse and MLflow store live there."""
     home = tmp_path / "var"
     monkeypatch.setenv("SDG87_HOME", str(home))
-    for var in ("SDG87_WAREHOUSE_URL", "SDG87_MLFLOW_TRACKING_URI", "SDG87_MLFLOW_ARTIFACT_ROOT", "SDG87_SMTP_HOST"):
+    for var in (
+        "SDG87_WAREHOUSE_URL",
+        "SDG87_MLFLOW_TRACKING_URI",
+        "SDG87_MLFLOW_ARTIFACT_ROOT",
+        "SDG87_SMTP_HOST",
+    ):
         monkeypatch.delenv(var, raising=False)
     return home
 

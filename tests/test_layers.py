@@ -12,7 +12,17 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PURE = ["features", "models", "alerts"]
 HEAVY = {"pandas", "geopandas", "sklearn", "lightgbm", "mlflow", "great_expectations", "numpy", "sqlalchemy"}
-IO_MODULES = {"airflow", "sqlalchemy", "mlflow", "great_expectations", "smtplib", "socket", "requests", "psycopg", "pipelines"}
+IO_MODULES = {
+    "airflow",
+    "sqlalchemy",
+    "mlflow",
+    "great_expectations",
+    "smtplib",
+    "socket",
+    "requests",
+    "psycopg",
+    "pipelines",
+}
 
 
 def _imports(path: Path, top_level_only: bool = False) -> set[str]:

@@ -33,7 +33,16 @@ def chain_state(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     mp.setenv("SDG87_HOME", str(home))
     mp.setenv("SDG87_DATA_DIR", str(data))
-    for var in ("SDG87_WAREHOUSE_URL", "SDG87_MLFLOW_TRACKING_URI", "SDG87_MLFLOW_ARTIFACT_ROOT", "SDG87_SMTP_HOST"):
+    # A two-state model is less sure of itself than the national one: lower cut-points so the slice has
+    # `high` areas to alert on (the cut-points are configuration, see pipelines/settings.py).
+    mp.setenv("SDG87_RISK_HIGH", "0.10")
+    mp.setenv("SDG87_RISK_MEDIUM", "0.03")
+    for var in (
+        "SDG87_WAREHOUSE_URL",
+        "SDG87_MLFLOW_TRACKING_URI",
+        "SDG87_MLFLOW_ARTIFACT_ROOT",
+        "SDG87_SMTP_HOST",
+    ):
         mp.delenv(var, raising=False)
     settings = get_settings()
     settings.ensure_dirs()
@@ -57,7 +66,9 @@ def test_chain_leaves_both_study_areas_a_champion_and_scores(chain_state):
         studies = dict(conn.execute(select(Area.study, func.count()).group_by(Area.study)).all())
         municipalities = conn.execute(select(func.count()).where(Area.level == "2")).scalar_one()
         scored = conn.execute(
-            select(func.count(func.distinct(Score.area_id))).where(Score.model_name == settings.brazil_model_name)
+            select(func.count(func.distinct(Score.area_id))).where(
+                Score.model_name == settings.brazil_model_name
+            )
         ).scalar_one()
     engine.dispose()
     assert studies["brazil"] > 0 and studies["world"] > 100
@@ -77,6 +88,8 @@ def test_chain_sends_e_mails_once(chain_state):
         sent = conn.execute(select(func.count()).where(Delivery.status == "sent")).scalar_one()
     engine.dispose()
     assert sent == len(first_outbox)
-    msg = email.message_from_bytes((settings.outbox_dir / first_outbox[0]).read_bytes(), policy=policy.default)
+    msg = email.message_from_bytes(
+        (settings.outbox_dir / first_outbox[0]).read_bytes(), policy=policy.default
+    )
     assert msg["To"].addresses[0].domain == "example.org"
     assert "risk" in msg["Subject"].lower()
