@@ -20,7 +20,7 @@ start_postgres() {
     [ "$(id -u)" -eq 0 ] && chown postgres "$PG_DIR"
     _as_pg "$bin/initdb" -D "$PG_DIR" -U postgres -A trust -E UTF8 >/dev/null
   fi
-  _as_pg "$bin/pg_ctl" -D "$PG_DIR" -o "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off" \
+  _as_pg "$bin/pg_ctl" -D "$PG_DIR" status >/dev/null 2>&1 || _as_pg "$bin/pg_ctl" -D "$PG_DIR" -o "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off" \
     -l "$PG_DIR/server.log" -w start >/dev/null
   "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -tc "SELECT 1 FROM pg_database WHERE datname='sdg87_test'" \
     | grep -q 1 || "$bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres sdg87_test
