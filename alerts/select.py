@@ -6,23 +6,35 @@ Inputs
   Any other score column (``p_lo``, ``p_hi``, ``drivers``, ``mlflow_run_id``, ``data_vintage``) is carried
   through to the output unchanged.
 - ``areas``: ``area_id, parent_id`` (the scope of a subscription is its area and every descendant).
-- ``subscriptions``: ``subscription_id, scope_area_id, min_class`` (``min_class`` missing means ``high``).
+- ``subscriptions``: ``subscription_id, scope_area_id`` and optionally ``min_class`` (missing: ``high``)
+  and ``cadence`` (``immediate``, ``weekly``, ``monthly``; missing: ``immediate``).
 - ``history``: alerts already decided, ``subscription_id, area_id, period, horizon, model_name,
   model_version, risk_class, p`` (any period and model version).
+- ``states`` (optional): the alert state per (``subscription_id``, ``area_id``): ``state`` (``open`` /
+  ``closed``), ``risk_class`` and ``p`` of the last alert, ``alerted_on`` (date). Without it, every area
+  with an earlier alert counts as open at the values of its latest alert.
 
-Rules (see ``docs/adr/0030-alert-selection-rules.md``)
-- An area is *in class* when its ``risk_class`` ranks at or above the subscription's ``min_class``.
-- Never twice for the same cycle: an area already alerted to the subscription for the same period, horizon,
-  model name and version is dropped.
-- ``entered_high``: the subscription was never alerted about the area. ``rose``: it was, and now the class
-  ranks higher or ``p`` is at least ``min_rise`` above the latest earlier alert. Otherwise the area is
-  *still high*: counted, not re-sent (a digest covers it).
-- Top ``top_n`` per subscription by ``p`` (ties by ``area_id``); the rest are counted in ``n_more``.
+Rules (see ``docs/adr/0030-alert-selection-rules.md`` and ``0033-alert-hysteresis-cooldown-all-clear.md``)
+- *In class*: ``risk_class`` ranks at or above the subscription's ``min_class``. An area **enters** (opens)
+  when it is in class and not open: ``entered_high``. An open area **leaves** (closes) only when ``p``
+  falls below ``leave_p`` (hysteresis): it is not e-mailed, and it can enter again later.
+- An open area in class is re-alerted as ``rose`` when its class now ranks higher than at its last alert,
+  or (cooldown over) when ``p`` is at least ``min_rise`` above it; after the cooldown (``cooldown_days``
+  since ``alerted_on``) an unchanged area is re-alerted as ``reminder``. Otherwise it is *still high*:
+  counted, not repeated. A digest (weekly/monthly cadence) with anything new also lists its still-high
+  areas as ``still_high_digest``.
+- Never twice for the same cycle: an area already alerted to the subscription for the same period,
+  horizon, model name and version is dropped.
+- Skill gate: with ``skilled=False`` (the model does not beat its baselines) nothing is selected and no
+  state changes; the summary says so.
+- Top ``top_n`` per subscription by ``p`` (ties by ``area_id``); the rest are counted in ``n_more``, are
+  not recorded, and stay eligible.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 from typing import NamedTuple
 
 import pandas as pd
@@ -34,25 +46,31 @@ DEFAULT_MIN_RISE = 0.05
 CYCLE_KEY = ["period", "horizon", "model_name", "model_version"]
 SCORE_COLUMNS = ["area_id", *CYCLE_KEY, "p", "risk_class"]
 HISTORY_COLUMNS = ["subscription_id", "area_id", *CYCLE_KEY, "risk_class", "p"]
+STATE_COLUMNS = ["subscription_id", "area_id", "state", "risk_class", "p", "alerted_on"]
+NEW_REASONS = ("entered_high", "rose", "reminder")
 SUMMARY_COLUMNS = [
     "subscription_id",
     "n_in_class",
     "n_already_alerted",
     "n_still_high",
+    "n_left",
     "n_selected",
     "n_more",
+    "skill_gated",
 ]
 
 
 class Selection(NamedTuple):
-    """``alerts``: one row per (subscription_id, area_id) to put in this cycle's e-mail, with ``reason`` and
-    ``rank`` (1 = highest ``p``) added to the score columns. ``summary``: one row per subscription with
-    counts ``n_in_class`` (areas in scope and class), ``n_already_alerted`` (same cycle, dropped),
-    ``n_still_high`` (alerted before, no rise), ``n_selected`` (rows in ``alerts``) and ``n_more`` (new or
-    risen areas beyond ``top_n``, counted but not listed)."""
+    """``alerts``: one row per (subscription_id, area_id) to put in this cycle's message, with ``reason``
+    and ``rank`` (1 = highest ``p``) added to the score columns. ``summary``: one row per subscription
+    with counts ``n_in_class`` (areas in scope and class), ``n_already_alerted`` (same cycle, dropped),
+    ``n_still_high`` (open, unchanged, not repeated), ``n_left`` (open areas that closed), ``n_selected``
+    (rows in ``alerts``), ``n_more`` (new areas beyond ``top_n``) and ``skill_gated``. ``states``: the
+    :data:`STATE_COLUMNS` rows to store if the message is sent (opened, re-alerted or closed areas)."""
 
     alerts: pd.DataFrame
     summary: pd.DataFrame
+    states: pd.DataFrame
 
 
 def _require(frame: pd.DataFrame, columns: list[str], name: str) -> None:
@@ -99,55 +117,91 @@ def _check_one_cycle(scores: pd.DataFrame) -> None:
         raise ValueError(f"scores must hold one row per area_id; duplicated: {duplicated[:5]}")
 
 
-def _reasons(candidates: pd.DataFrame, earlier: pd.DataFrame, min_rise: float) -> pd.Series:
-    """``entered_high`` / ``rose`` / ``still_high`` per candidate row, against the latest earlier alert."""
-    if earlier.empty:
-        return pd.Series("entered_high", index=candidates.index, dtype="str")
-    latest = earlier.sort_values(["period", "p"]).groupby("area_id", sort=False).tail(1).set_index("area_id")
-    prev_rank = candidates["area_id"].map(_class_rank(latest["risk_class"], "history"))
-    prev_p = candidates["area_id"].map(latest["p"])
-    rank_now = _class_rank(candidates["risk_class"], "scores")
-    rose = (rank_now > prev_rank) | (candidates["p"] >= prev_p + min_rise)
-    reason = pd.Series("still_high", index=candidates.index, dtype="str")
-    reason = reason.where(~rose, "rose")
-    return reason.where(prev_rank.notna(), "entered_high")
+def states_from_history(history: pd.DataFrame) -> pd.DataFrame:
+    """Open states at the latest earlier alert of each (subscription, area); ``alerted_on`` unknown."""
+    latest = history.sort_values(["period", "p"]).groupby(["subscription_id", "area_id"], sort=False).tail(1)
+    return latest.assign(state="open", alerted_on=pd.NaT)[STATE_COLUMNS].reset_index(drop=True)
 
 
-def _for_subscription(
-    sub: pd.Series,
-    scores: pd.DataFrame,
-    areas: pd.DataFrame,
-    history: pd.DataFrame,
-    top_n: int,
-    min_rise: float,
-) -> tuple[pd.DataFrame, dict]:
-    min_class = sub["min_class"] if isinstance(sub["min_class"], str) else DEFAULT_MIN_CLASS
+def _reasons(cand: pd.DataFrame, prev: pd.DataFrame, rules: dict) -> pd.Series:
+    """``entered_high`` / ``rose`` / ``reminder`` / ``still_high`` per in-class candidate row."""
+    entered = pd.Series("entered_high", index=cand.index, dtype="str")
+    prev = prev[prev["state"] == "open"].set_index("area_id")
+    if prev.empty or cand.empty:
+        return entered
+    is_open = cand["area_id"].isin(prev.index)
+    prev_rank = cand["area_id"].map(_class_rank(prev["risk_class"], "states"))
+    prev_p = cand["area_id"].map(prev["p"].astype(float))
+    cooldown = rules["cooldown_days"]
+    if cooldown is None:
+        cooled = pd.Series(True, index=cand.index)
+    else:  # an unknown alert date (state rebuilt from history) never ends a cooldown
+        since = cand["area_id"].map(pd.to_datetime(prev["alerted_on"]))
+        cooled = (pd.Timestamp(rules["today"]) - since).dt.days.ge(cooldown).fillna(False).astype(bool)
+    class_up = _class_rank(cand["risk_class"], "scores") > prev_rank
+    p_up = cand["p"] >= prev_p + rules["min_rise"]
+    reason = pd.Series("still_high", index=cand.index, dtype="str")
+    if cooldown is not None:
+        reason = reason.where(~cooled, "reminder")
+    reason = reason.where(~(class_up | (p_up & cooled)), "rose")
+    return reason.where(is_open, entered)
+
+
+def _new_states(rows: pd.DataFrame, state: str, today: date | None, prev: pd.DataFrame) -> pd.DataFrame:
+    """State rows for ``rows``: opened today, or closed keeping the date of the alert that opened them."""
+    if state == "open":
+        alerted_on = [today] * len(rows)
+    else:
+        known = dict(zip(prev["area_id"], prev["alerted_on"], strict=True))
+        alerted_on = [known.get(a) for a in rows["area_id"]]
+    return rows.assign(state=state, alerted_on=alerted_on)[STATE_COLUMNS[1:]]
+
+
+def _for_subscription(sub: dict, scores: pd.DataFrame, areas, history, states, rules) -> tuple:
+    min_class = sub.get("min_class") if isinstance(sub.get("min_class"), str) else DEFAULT_MIN_CLASS
     if min_class not in CLASS_RANK:
         raise ValueError(f"subscription {sub['subscription_id']} has unknown min_class {min_class!r}")
-    members = scope_members(areas, sub["scope_area_id"])
-    in_scope = scores[scores["area_id"].isin(members) & scores["p"].notna()]
+    digest = sub.get("cadence") in ("weekly", "monthly")
+    in_scope = scores[
+        scores["area_id"].isin(scope_members(areas, sub["scope_area_id"])) & scores["p"].notna()
+    ]
     in_class = in_scope[_class_rank(in_scope["risk_class"], "scores") >= CLASS_RANK[min_class]]
     mine = history[history["subscription_id"] == sub["subscription_id"]]
     same_cycle = pd.Series(not in_class.empty, index=mine.index)
     for col in CYCLE_KEY if not in_class.empty else ():
         same_cycle &= mine[col] == in_class[col].iloc[0]
     already = in_class["area_id"].isin(mine.loc[same_cycle, "area_id"])
-    candidates = in_class[~already]
-    reasons = _reasons(candidates, mine[~same_cycle & mine["area_id"].isin(candidates["area_id"])], min_rise)
-    fresh = candidates.assign(reason=reasons)[reasons != "still_high"]
+    prev = states[states["subscription_id"] == sub["subscription_id"]]
+    prev_open = prev[prev["state"] == "open"]
+    leaving = in_scope[in_scope["area_id"].isin(prev_open["area_id"]) & (in_scope["p"] < rules["leave_p"])]
+    candidates = in_class[~already & ~in_class["area_id"].isin(leaving["area_id"])]
+    reasons = _reasons(candidates, prev, rules)
+    fresh = candidates.assign(reason=reasons)[reasons.isin(NEW_REASONS)]
     fresh = fresh.sort_values(["p", "area_id"], ascending=[False, True])
-    chosen = fresh.head(top_n).assign(
-        subscription_id=sub["subscription_id"], rank=range(1, min(top_n, len(fresh)) + 1)
-    )
+    gated = not rules["skilled"]
+    chosen = fresh.iloc[0:0] if gated else fresh.head(rules["top_n"])
+    n_more = 0 if gated else len(fresh) - len(chosen)
+    still = candidates[reasons == "still_high"]
+    if digest and len(chosen):
+        extra = still.assign(reason="still_high_digest").sort_values(
+            ["p", "area_id"], ascending=[False, True]
+        )
+        chosen = pd.concat([chosen, extra.head(max(rules["top_n"] - len(chosen), 0))])
+    chosen = chosen.assign(subscription_id=sub["subscription_id"], rank=range(1, len(chosen) + 1))
+    opened = _new_states(chosen[chosen["reason"].isin(NEW_REASONS)], "open", rules["today"], prev)
+    closed = _new_states(leaving, "closed", rules["today"], prev) if not gated else opened.iloc[0:0]
+    new_states = pd.concat([s for s in (opened, closed) if len(s)] or [opened])
     counts = {
         "subscription_id": sub["subscription_id"],
         "n_in_class": len(in_class),
         "n_already_alerted": int(already.sum()),
-        "n_still_high": int((reasons == "still_high").sum()),
+        "n_still_high": 0 if digest and len(chosen) else len(still),
+        "n_left": len(closed),
         "n_selected": len(chosen),
-        "n_more": len(fresh) - len(chosen),
+        "n_more": n_more,
+        "skill_gated": gated and len(fresh) > 0,
     }
-    return chosen, counts
+    return chosen, counts, new_states.assign(subscription_id=sub["subscription_id"])
 
 
 def select_alerts(
@@ -158,22 +212,45 @@ def select_alerts(
     *,
     top_n: int = DEFAULT_TOP_N,
     min_rise: float = DEFAULT_MIN_RISE,
+    states: pd.DataFrame | None = None,
+    leave_p: float = 0.0,
+    cooldown_days: int | None = None,
+    today: date | None = None,
+    skilled: bool = True,
 ) -> Selection:
-    """Choose, per subscription, the areas to alert this cycle (rules in the module docstring)."""
+    """Choose, per subscription, the areas to alert this cycle (rules in the module docstring).
+
+    ``leave_p`` is the probability below which an open area closes (0: never closes on ``p``);
+    ``cooldown_days`` None means no cooldown; ``today`` is the decision date (stored as ``alerted_on``).
+    """
     if top_n < 1:
         raise ValueError(f"top_n must be at least 1, got {top_n}")
+    if cooldown_days is not None and today is None:
+        raise ValueError("a cooldown needs today's date")
     _require(scores, SCORE_COLUMNS, "scores")
     _require(areas, ["area_id", "parent_id"], "areas")
     _require(subscriptions, ["subscription_id", "scope_area_id"], "subscriptions")
     _require(history, HISTORY_COLUMNS, "history")
     _check_one_cycle(scores)
-    subs = subscriptions if "min_class" in subscriptions.columns else subscriptions.assign(min_class=None)
+    if states is None:
+        states = states_from_history(history)
+    _require(states, STATE_COLUMNS, "states")
+    rules = {"top_n": top_n, "min_rise": min_rise, "leave_p": leave_p, "cooldown_days": cooldown_days,
+             "today": today, "skilled": skilled}  # fmt: skip
     out_columns = ["subscription_id", *scores.columns, "reason", "rank"]
-    chosen, counts = [], []
-    for _, sub in subs.iterrows():
-        rows, count = _for_subscription(sub, scores, areas, history, top_n, min_rise)
+    chosen, counts, new_states = [], [], []
+    for sub in subscriptions.to_dict("records"):
+        rows, count, state_rows = _for_subscription(sub, scores, areas, history, states, rules)
         chosen.append(rows)
         counts.append(count)
+        new_states.append(state_rows)
     non_empty = [c for c in chosen if not c.empty]
     alerts = pd.concat(non_empty, ignore_index=True) if non_empty else pd.DataFrame(columns=out_columns)
-    return Selection(alerts[out_columns], pd.DataFrame(counts, columns=SUMMARY_COLUMNS))
+    states_out = [s for s in new_states if not s.empty]
+    return Selection(
+        alerts[out_columns],
+        pd.DataFrame(counts, columns=SUMMARY_COLUMNS),
+        pd.concat(states_out, ignore_index=True)[STATE_COLUMNS]
+        if states_out
+        else pd.DataFrame(columns=STATE_COLUMNS),
+    )

@@ -1,295 +1,285 @@
-"""Send alert e-mails for the latest scores, exactly once per subscription and scoring cycle.
+"""Send this cycle's messages: confirmations, alerts, digests, all-clears, or "no assessment" notices.
 
 The cycle is the newest target ``period`` scored for ``settings.brazil_model_name``, its highest
-``model_version`` (compared as a number) and, if several, its shortest ``horizon``. Per active, confirmed
-subscription with an immediate cadence:
+``model_version`` (compared as a number) and, if several, its shortest ``horizon``. In order:
 
-1. ``delivery_key`` = sha256 of (kind, subscription, period, horizon, model name, model version).
-2. A ``sent`` delivery with that key: skip. A ``pending``/``failed`` one (a crash or a refused send):
-   re-send the alerts it already carries, with the same ``Message-ID``.
-3. Otherwise select (:mod:`alerts.select`); nothing in class: send nothing, count it. Else write the
-   ``alert`` rows, the ``pending`` delivery and its ``delivery_alert`` links in one transaction, send,
-   then mark the delivery ``sent`` with its ``Message-ID``. A failed send marks it ``failed`` and raises.
+1. Pending opt-ins get their confirmation e-mail (once per subscription).
+2. Inputs are checked: a source the scores used whose latest load was rejected or whose newest good load
+   is older than ``SDG87_MAX_INPUT_AGE_DAYS``, or a champion whose backtest does not beat the baselines,
+   withholds the cycle: every confirmed subscription gets a "no assessment this cycle" notice, the
+   operators an error e-mail, and :class:`AssessmentWithheldError` is raised. Old scores are never sent.
+3. Otherwise :func:`alerts.select.select_alerts` decides per subscription (hysteresis, cooldown, top-N).
+   Immediate subscriptions get an alert e-mail per cycle, weekly/monthly ones a digest per period; the
+   alert rows, the ``pending`` delivery, its links and the new alert states are written in one
+   transaction before sending (:mod:`pipelines.alerting_delivery`). A subscription with nothing new gets
+   an all-clear when it has heard nothing for ``SDG87_ALL_CLEAR_DAYS``.
 
-So a re-run never sends twice after a ``sent`` mark; a crash between send and mark re-sends once with the
-same ``Message-ID`` (at-least-once, see ``docs/adr/0031-alert-delivery-at-least-once.md``).
+Re-running sends nothing twice; a crash between "decided" and "sent" re-sends the decided message with
+the same Message-ID (``docs/adr/0031-alert-delivery-at-least-once.md``).
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import smtplib
+from collections import Counter
 from contextlib import ExitStack
 from datetime import UTC, date, datetime
 
 import pandas as pd
-from sqlalchemy import Connection, Date, Engine, Integer, String, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Engine
 
-from alerts.render import RenderedEmail, render_alert_email
-from alerts.select import CYCLE_KEY, HISTORY_COLUMNS, select_alerts
-from pipelines.mailer import AddressError, build_message, message_id_for, smtp_session
+from alerts.schedule import all_clear_due, digest_period, input_problems
+from alerts.select import CYCLE_KEY, select_alerts
+from pipelines import alerting_messages as messages
+from pipelines.alerting_content import alert_message
+from pipelines.alerting_delivery import (
+    DONE,
+    DeliveryError,
+    LazySmtp,
+    RejectedError,
+    claim_key,
+    deliver,
+    message_key,
+    send_recorded,
+    status_of,
+)
+from pipelines.alerting_inputs import (
+    NoScoresError,
+    alert_history,
+    alert_states,
+    areas_frame,
+    champion_skill,
+    input_sources,
+    last_contacts,
+    latest_cycle_scores,
+    latest_loads,
+    vintages,
+)
+from pipelines.alerting_links import signing_key
+from pipelines.alerting_records import stored_items, write_decision, write_states
+from pipelines.alerting_webhook import post_cycle
+from pipelines.mailer import AddressError, validate_address, validate_display_name
 from pipelines.settings import Settings, get_settings
-from pipelines.sql_files import query
-from pipelines.subscriptions import active_subscriptions, seed_example_subscriptions
+from pipelines.subscriptions import (
+    active_subscriptions,
+    seed_example_subscriptions,
+    unconfirmed_subscriptions,
+)
 from pipelines.warehouse.engine import make_engine, migrate
-from pipelines.warehouse.schema import Alert, Area, Delivery, DeliveryAlert, Score
-from pipelines.warehouse.writes import upsert
 
-__all__ = ["DeliveryError", "NoScoresError", "delivery_key", "seed_example_subscriptions", "send_alerts"]
+__all__ = [
+    "AssessmentWithheldError",
+    "DeliveryError",
+    "NoScoresError",
+    "delivery_key",
+    "seed_example_subscriptions",
+    "send_alerts",
+    "send_confirmations",
+]
 
 log = logging.getLogger(__name__)
-ALERT_KIND = "alert"
-ALERT_KEY = ["subscription_id", "area_id", *CYCLE_KEY]
 
 
-class NoScoresError(RuntimeError):
-    """No scores exist for the model: upstream failed or never ran (never an empty alert list)."""
-
-
-class DeliveryError(RuntimeError):
-    """A message could not be handed to the SMTP server; its delivery is marked ``failed``."""
+class AssessmentWithheldError(RuntimeError):
+    """Inputs failed a gate or are stale: recipients were told "no assessment", operators got an error."""
 
 
 def delivery_key(
     kind: str, subscription_id: int, period: date, horizon: int, model_name: str, version: str
 ) -> str:
-    """Deterministic 64-hex key of one message: the same cycle and subscription always give the same key."""
-    parts = [kind, str(subscription_id), period.isoformat(), str(horizon), model_name, str(version)]
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    """Deterministic 64-hex key of one cycle's message: the same cycle and subscription give the same key."""
+    return message_key(kind, subscription_id, period.isoformat(), horizon, model_name, version)
 
 
-def _version_order(version: str) -> tuple[int, int | str]:
-    return (0, int(version)) if str(version).isdigit() else (1, str(version))
+def _today(today: date | None) -> date:
+    return today or datetime.now(UTC).date()
 
 
-def latest_cycle_scores(conn: Connection, model_name: str) -> pd.DataFrame:
-    """Score rows of the newest cycle of ``model_name``; raises :class:`NoScoresError` when none."""
-    typed = query("alerts_latest_cycle").columns(period=Date, model_version=String, horizon=Integer)
-    cycles = conn.execute(typed, {"model_name": model_name}).mappings().all()
-    if not cycles:
-        raise NoScoresError(f"no scores for model {model_name!r}: run scoring before sending alerts")
-    version = max((c["model_version"] for c in cycles), key=_version_order)
-    horizon = min(c["horizon"] for c in cycles if c["model_version"] == version)
-    table = Score.__table__
-    stmt = select(table).where(
-        table.c.model_name == model_name,
-        table.c.period == cycles[0]["period"],
-        table.c.model_version == version,
-        table.c.horizon == horizon,
-    )
-    return pd.DataFrame(conn.execute(stmt).mappings().all(), columns=[c.name for c in table.columns])
-
-
-def _frame(conn: Connection, stmt) -> pd.DataFrame:
-    return pd.DataFrame(conn.execute(stmt).mappings().all(), columns=[c.name for c in stmt.selected_columns])
-
-
-def _areas(conn: Connection) -> pd.DataFrame:
-    t = Area.__table__
-    return _frame(conn, select(t.c.area_id, t.c.parent_id, t.c.name, t.c.level))
-
-
-def _history(conn: Connection, model_name: str) -> pd.DataFrame:
-    t = Alert.__table__
-    return _frame(conn, select(*(t.c[c] for c in HISTORY_COLUMNS)).where(t.c.model_name == model_name))
-
-
-def _stored_alerts(conn: Connection, key: str) -> tuple[pd.DataFrame, int]:
-    """The alerts a pending/failed delivery carries, and its total in-class count (``n_areas``)."""
-    a, da = Alert.__table__, DeliveryAlert.__table__
-    stmt = select(a.c.area_id, a.c.reason, a.c.p, a.c.risk_class).join(da, da.c.alert_id == a.c.alert_id)
-    stored = _frame(conn, stmt.where(da.c.delivery_key == key))
-    n_areas = conn.execute(
-        select(Delivery.__table__.c.n_areas).where(Delivery.__table__.c.delivery_key == key)
-    )
-    return stored, int(n_areas.scalar_one())
-
-
-class _AlreadyClaimed(Exception):
-    """Another run wrote this delivery between our status check and our insert."""
-
-
-def _write_pending(
-    conn: Connection, key: str, sub: dict, items: pd.DataFrame, total: int, subject: str
-) -> None:
-    """The pending delivery, its alert rows and their links, in the caller's transaction.
-
-    The delivery row is inserted first and only if its key is new: a concurrent run that got there first
-    makes this raise :class:`_AlreadyClaimed`, rolling the whole transaction back, so it never sends twice.
-    """
-    now = datetime.now(UTC)
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    delivery = {
-        "delivery_key": key,
-        "subscription_id": sub["subscription_id"],
-        "kind": ALERT_KIND,
-        "channel": "email",
-        "recipient": sub["email"],
-        "subject": subject,
-        "n_areas": total,
-        "status": "pending",
-        "created_at": now,
-    }
-    claimed = conn.execute(
-        insert(Delivery.__table__).values(delivery).on_conflict_do_nothing(index_elements=["delivery_key"])
-    )
-    if claimed.rowcount != 1:
-        raise _AlreadyClaimed(key)
-    alert_cols = [*ALERT_KEY, "risk_class", "reason", "p", "mlflow_run_id", "data_vintage"]
-    rows = [{**r, "created_at": now} for r in items[alert_cols].to_dict("records")]
-    conn.execute(insert(Alert.__table__).on_conflict_do_nothing(index_elements=ALERT_KEY), rows)
-    a = Alert.__table__
-    ids = (
-        conn.execute(
-            select(a.c.alert_id).where(
-                *(a.c[c] == rows[0][c] for c in ALERT_KEY if c != "area_id"),
-                a.c.area_id.in_(items["area_id"].tolist()),
-            )
-        )
-        .scalars()
-        .all()
-    )
-    upsert(conn, DeliveryAlert.__table__, [{"delivery_key": key, "alert_id": i} for i in ids])
-
-
-def _mark(engine: Engine, key: str, **values) -> None:
-    with engine.begin() as conn:
-        conn.execute(
-            update(Delivery.__table__).where(Delivery.__table__.c.delivery_key == key).values(**values)
-        )
-
-
-def _render(
-    settings: Settings, sub: dict, items: pd.DataFrame, n_more: int, n_still_high: int, areas: pd.DataFrame
-) -> RenderedEmail:
-    return render_alert_email(
-        items,
-        areas,
-        scope_area_id=sub["scope_area_id"],
-        min_class=sub["min_class"] or "high",
-        n_more=n_more,
-        n_still_high=n_still_high,
-        unsubscribe_url=_unsubscribe_url(settings, sub),
-        recipient_name=sub["recipient_name"] or "",
-    )
-
-
-def _unsubscribe_url(settings: Settings, sub: dict) -> str:
-    return f"{settings.public_url.rstrip('/')}/unsubscribe?token={sub['unsubscribe_token']}"
-
-
-class _LazySmtp:
-    """Opens the SMTP session (and the embedded server) only when the first message must go out."""
-
-    def __init__(self, settings: Settings, stack: ExitStack) -> None:
-        self._settings, self._stack, self._smtp = settings, stack, None
-
-    def send(self, msg) -> None:
-        if self._smtp is None:
-            self._smtp = self._stack.enter_context(smtp_session(self._settings))
-        self._smtp.send_message(msg)
-
-
-def _items(
-    conn: Connection, key: str, sub: dict, selection, scores: pd.DataFrame
-) -> tuple[str, pd.DataFrame, int]:
-    """(outcome, items to render, n_more) for one subscription; outcome is what sending will count as."""
-    status = conn.execute(
-        select(Delivery.__table__.c.status).where(Delivery.__table__.c.delivery_key == key)
-    ).scalar_one_or_none()
-    if status == "sent":
-        return "skipped_already_sent", scores.iloc[0:0], 0
-    if status is not None:  # pending or failed: re-send exactly what was decided then
-        stored, total = _stored_alerts(conn, key)
-        items = scores.drop(columns=["p", "risk_class"]).merge(stored, on="area_id")
-        items = items.sort_values(["p", "area_id"], ascending=[False, True])
-        items = items.assign(subscription_id=sub["subscription_id"], rank=range(1, len(items) + 1))
-        return "resent", items, total - len(items)
-    mine = selection.alerts[selection.alerts["subscription_id"] == sub["subscription_id"]]
-    counts = selection.summary.set_index("subscription_id").loc[sub["subscription_id"]]
-    return ("sent" if len(mine) else "no_areas"), mine, int(counts["n_more"])
-
-
-def _deliver(settings: Settings, engine: Engine, smtp: _LazySmtp, sub: dict, cycle: dict, data: dict) -> str:
-    """Send one subscription's alert e-mail for the cycle if due; returns the outcome counted."""
-    key = delivery_key(ALERT_KIND, sub["subscription_id"], *(cycle[c] for c in CYCLE_KEY))
+def _confirmations(settings: Settings, engine: Engine, smtp: LazySmtp, today: date) -> Counter:
+    signing_key(settings)  # a deployment still on the development key fails here, before anything is sent
     with engine.connect() as conn:
-        outcome, items, n_more = _items(conn, key, sub, data["selection"], data["scores"])
-    if outcome in ("skipped_already_sent", "no_areas"):
-        return outcome
-    summary = data["selection"].summary.set_index("subscription_id").loc[sub["subscription_id"]]
-    rendered = _render(settings, sub, items, n_more, int(summary["n_still_high"]), data["areas"])
-    message_id = message_id_for(key, settings.mail_from)
-    msg = build_message(
-        sender=settings.mail_from,
-        recipient=sub["email"],
-        recipient_name=sub["recipient_name"] or "",
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
-        message_id=message_id,
-        unsubscribe_url=_unsubscribe_url(settings, sub),
-        date=datetime.now(UTC),
-        subscription=_label(sub),
-    )
-    if outcome == "sent":
-        try:
-            with engine.begin() as conn:
-                _write_pending(conn, key, sub, items, len(items) + n_more, rendered.subject)
-        except _AlreadyClaimed:
-            return "skipped_already_sent"
-    try:
-        smtp.send(msg)
-    except (smtplib.SMTPException, OSError) as exc:
-        _mark(engine, key, status="failed", error=f"{type(exc).__name__}: {exc}")
-        raise DeliveryError(f"{_label(sub)}: sending {message_id} failed: {exc}") from exc
-    _mark(engine, key, status="sent", message_id=message_id, sent_at=datetime.now(UTC), error=None)
-    return outcome
+        pending, areas = unconfirmed_subscriptions(conn), areas_frame(conn)
+    counts: Counter = Counter()
+    for sub in pending.to_dict("records"):
+        outcome = deliver(engine, smtp, messages.confirmation(settings, sub, areas, today))
+        counts["confirmations" if outcome != "skipped_already_sent" else "confirmations_already_sent"] += 1
+    return counts
 
 
-def _label(sub: dict) -> str:
-    return f"subscription {sub['subscription_id']} (scope {sub['scope_area_id']})"
-
-
-def send_alerts(settings: Settings | None = None) -> dict:
-    """Send this cycle's alert e-mails (see the module docstring). Returns ``sent`` (incl. ``resent``),
-    ``resent``, ``skipped_already_sent``, ``no_areas``, ``subscriptions``, the cycle (``period``,
-    ``horizon``, ``model_name``, ``model_version``) and ``outbox`` (the ``.eml`` folder, or None when a relay
-    is configured). Refused addresses do not stop the others; they raise :class:`AddressError` at the end."""
+def send_confirmations(settings: Settings | None = None, today: date | None = None) -> dict:
+    """Send the opt-in e-mail to every unconfirmed subscription that has not had one; returns counts."""
     settings = settings or get_settings()
     migrate(settings.warehouse_url)
     engine = make_engine(settings.warehouse_url)
     try:
-        with engine.connect() as conn:
-            scores = latest_cycle_scores(conn, settings.brazil_model_name)
-            areas, subs = _areas(conn), active_subscriptions(conn)
-            history = _history(conn, settings.brazil_model_name)
-        data = {"scores": scores, "areas": areas, "selection": select_alerts(scores, areas, subs, history)}
-        cycle = scores.iloc[0][CYCLE_KEY].to_dict()
-        counts = {"sent": 0, "resent": 0, "skipped_already_sent": 0, "no_areas": 0}
-        refused: list[str] = []
         with ExitStack() as stack:
-            smtp = _LazySmtp(settings, stack)
-            for sub in subs.to_dict("records"):
-                try:
-                    outcome = _deliver(settings, engine, smtp, sub, cycle, data)
-                except AddressError as exc:
-                    log.error("%s", exc)
-                    refused.append(str(exc))
-                    continue
-                counts[outcome] += 1
-                counts["sent"] += outcome == "resent"
+            counts = _confirmations(settings, engine, LazySmtp(settings, stack), _today(today))
     finally:
         engine.dispose()
-    log.info("alerts for %s: %s", cycle, counts)
-    if refused:
-        raise AddressError(f"{len(refused)} subscription(s) refused, others sent: " + "; ".join(refused))
+    return {"confirmations": counts["confirmations"], "already_sent": counts["confirmations_already_sent"]}
+
+
+def _withhold(settings, engine, smtp, data: dict, problems: list[str], today: date) -> None:
+    for sub in data["subs"].to_dict("records"):
+        try:
+            deliver(engine, smtp, messages.no_assessment(settings, sub, data["areas"], today))
+        except (AddressError, RejectedError) as exc:  # one bad address must not silence the others
+            problems = [*problems, f"notice not delivered: {exc}"]
+    title = "no assessment sent this cycle"
+    deliver(engine, smtp, messages.to_operator(settings, "operator", title, problems, today))
+    raise AssessmentWithheldError("; ".join(problems))
+
+
+def _read(conn: Connection, settings: Settings) -> dict:
+    scores = latest_cycle_scores(conn, settings.brazil_model_name)
+    history = alert_history(conn, settings.brazil_model_name)
     return {
-        **counts,
-        "subscriptions": len(subs),
-        "period": cycle["period"].isoformat(),
+        "scores": scores,
+        "areas": areas_frame(conn),
+        "subs": active_subscriptions(conn),
+        "history": history,
+        "states": alert_states(conn, history),
+        "loads": latest_loads(conn),
+        "contacts": last_contacts(conn),
+    }
+
+
+def _key(sub: dict, cycle: dict, today: date) -> tuple[str, str]:
+    period = digest_period(sub["cadence"] or "immediate", today)
+    if period is None:
+        return "alert", delivery_key("alert", sub["subscription_id"], *(cycle[c] for c in CYCLE_KEY))
+    return "digest", message_key("digest", sub["subscription_id"], sub["cadence"], period.isoformat())
+
+
+def _serve(settings, engine, smtp, sub: dict, data: dict, today: date) -> str:
+    """Decide and send (or skip) one subscription's message this run; returns the outcome counted."""
+    sid = sub["subscription_id"]
+    validate_address(sub["email"], subscription=messages.label(sub))  # before anything is recorded
+    validate_display_name(sub["recipient_name"] or "", subscription=messages.label(sub))
+    kind, key = _key(sub, data["cycle"], today)
+    sel = data["selection"]
+    new_states = sel.states[sel.states["subscription_id"] == sid]
+    with engine.connect() as conn:
+        status = status_of(conn, key)
+        stored = stored_items(conn, key, data["scores"], sid) if status not in (None, *DONE) else None
+    if status in DONE:  # this cycle's (or period's) message went out: at most an all-clear is due
+        outcome = _maybe_all_clear(settings, engine, smtp, sub, data, today)
+        return "skipped_already_sent" if outcome == "no_areas" else outcome
+    if stored is not None:
+        items, total = stored
+        outcome = "resent"
+    else:
+        items = sel.alerts[sel.alerts["subscription_id"] == sid]
+        total = len(items) + int(sel.summary.set_index("subscription_id").loc[sid, "n_more"])
+        if items.empty:
+            with engine.begin() as conn:
+                write_states(conn, new_states, data["cycle_label"])
+            return _maybe_all_clear(settings, engine, smtp, sub, data, today)
+        outcome = "sent"
+        with engine.begin() as conn:  # decided: recorded before anything is sent
+            if not claim_key(conn, key, kind, sid, sub["email"], f"{kind} {data['cycle_label']}", total):
+                return "skipped_already_sent"  # another run claimed it between our check and insert
+            write_decision(conn, key, items, new_states, data["cycle_label"])
+    send_recorded(engine, smtp, alert_message(settings, engine, sub, key, kind, items, total, data, today))
+    return outcome
+
+
+def _maybe_all_clear(settings, engine, smtp, sub: dict, data: dict, today: date) -> str:
+    sid = sub["subscription_id"]
+    if not all_clear_due(data["contacts"].get(sid), today, settings.all_clear_days):
+        return "no_areas"
+    states = data["states"]
+    n_open = int(((states["subscription_id"] == sid) & (states["state"] == "open")).sum())
+    newest = max(data["vintages"].values(), default=None)
+    out = messages.all_clear(
+        settings, sub, data["areas"], today, date.fromisoformat(newest) if newest else None, n_open
+    )
+    return "all_clear" if deliver(engine, smtp, out) != "skipped_already_sent" else "no_areas"
+
+
+def _select(settings: Settings, data: dict, today: date):
+    return select_alerts(
+        data["scores"], data["areas"], data["subs"], data["history"],
+        top_n=settings.alert_top_n, states=data["states"], leave_p=settings.alert_leave_p,
+        cooldown_days=settings.alert_cooldown_days, today=today,
+    )  # fmt: skip
+
+
+def _run(settings: Settings, engine: Engine, smtp: LazySmtp, today: date) -> dict:
+    counts = _confirmations(settings, engine, smtp, today)
+    with engine.connect() as conn:
+        data = _read(conn, settings)
+    scores = data["scores"]
+    data["vintages"] = vintages(scores)
+    with engine.connect() as conn:
+        sources = input_sources(conn, sorted(data["vintages"]))
+    problems = input_problems(data["loads"], sources, today, settings.max_input_age_days)
+    if data["vintages"] and not sources:
+        problems.append(
+            f"no recorded load produced the data behind the scores ({', '.join(sorted(data['vintages']))})"
+        )
+    skilled, why = champion_skill(settings, next(iter(scores["mlflow_run_id"].dropna()), None))
+    if not skilled:
+        problems.append(f"champion has no proven skill: {why}")
+    if problems:
+        _withhold(settings, engine, smtp, data, problems, today)
+    used = data["loads"][data["loads"]["source"].isin(sources)]
+    data["checks"] = [f"{s}: {r}" for s, r in zip(used["source"], used["last_ok_run_id"], strict=True) if r]
+    data["freshness"] = {
+        s: pd.Timestamp(t).date().isoformat() for s, t in zip(used["source"], used["last_ok_at"], strict=True)
+    }
+    cycle = scores.iloc[0][CYCLE_KEY].to_dict()
+    data.update(cycle=cycle, selection=_select(settings, data, today))
+    data["cycle_label"] = f"{cycle['period']}/{cycle['horizon']}/{cycle['model_version']}"
+    refused, rejected = [], []
+    for sub in data["subs"].to_dict("records"):
+        try:
+            counts[_serve(settings, engine, smtp, sub, data, today)] += 1
+        except AddressError as exc:
+            log.error("%s", exc)
+            refused.append(str(exc))
+        except RejectedError as exc:
+            log.error("%s", exc)
+            rejected.append(str(exc))
+    webhook = None
+    if settings.webhook_url:
+        webhook = post_cycle(settings, engine, data["selection"].alerts, data["areas"], cycle)
+    return {"counts": counts, "cycle": cycle, "refused": refused, "rejected": rejected,
+            "n_subs": len(data["subs"]), "webhook": webhook}  # fmt: skip
+
+
+def send_alerts(settings: Settings | None = None, today: date | None = None) -> dict:
+    """Send this run's messages (module docstring). Returns ``sent`` (alerts and digests, incl.
+    ``resent``), ``resent``, ``skipped_already_sent``, ``no_areas``, ``all_clear``, ``confirmations``,
+    ``rejected`` (permanently refused), ``webhook`` (outcome of the partner POST, None when not
+    configured), ``subscriptions``, the cycle (``period``, ``horizon``,
+    ``model_name``, ``model_version``) and ``outbox`` (the ``.eml`` folder, or None with a relay).
+    Refused addresses do not stop the others; they raise :class:`AddressError` at the end."""
+    settings = settings or get_settings()
+    migrate(settings.warehouse_url)
+    engine = make_engine(settings.warehouse_url)
+    try:
+        with ExitStack() as stack:
+            result = _run(settings, engine, LazySmtp(settings, stack), _today(today))
+    finally:
+        engine.dispose()
+    counts, cycle = result["counts"], result["cycle"]
+    log.info("alerts for %s: %s", cycle, dict(counts))
+    if result["refused"]:
+        raise AddressError(
+            f"{len(result['refused'])} subscription(s) refused, others sent: " + "; ".join(result["refused"])
+        )
+    return {
+        "sent": counts["sent"] + counts["resent"],
+        "resent": counts["resent"],
+        "skipped_already_sent": counts["skipped_already_sent"],
+        "no_areas": counts["no_areas"],
+        "all_clear": counts["all_clear"],
+        "confirmations": counts["confirmations"],
+        "rejected": len(result["rejected"]),
+        "webhook": result["webhook"],
+        "subscriptions": result["n_subs"],
+        "period": pd.Timestamp(cycle["period"]).date().isoformat(),
         "horizon": int(cycle["horizon"]),
         "model_name": str(cycle["model_name"]),
         "model_version": str(cycle["model_version"]),

@@ -15,6 +15,10 @@ import sys
 COMMAND_MODULES = [
     "pipelines.commands.stages",
     "pipelines.commands.inspect",
+    "pipelines.commands.subscriptions",
+    "pipelines.commands.feedback",
+    "pipelines.commands.serve",
+    "pipelines.commands.report",
 ]
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import smtplib
 import ssl
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from email.headerregistry import Address
@@ -94,11 +94,18 @@ def build_message(
     text: str,
     html: str,
     message_id: str,
-    unsubscribe_url: str,
+    unsubscribe_url: str | None,
     date: datetime,
     subscription: str,
+    images: Sequence[tuple[str, bytes]] = (),
+    attachments: Sequence[tuple[str, bytes]] = (),
 ) -> EmailMessage:
-    """A multipart/alternative message; ``recipient`` and ``recipient_name`` are validated first."""
+    """A multipart/alternative message; ``recipient`` and ``recipient_name`` are validated first.
+
+    ``images`` are ``(content id, PNG bytes)`` shown inline by the HTML (``<img src="cid:...">``);
+    ``attachments`` are ``(file name, UTF-8 CSV bytes)``. Without an ``unsubscribe_url`` (operator mail) no
+    ``List-Unsubscribe`` header is set.
+    """
     validate_address(recipient, subscription=subscription)
     validate_display_name(recipient_name, subscription=subscription)
     username, domain = recipient.split("@")
@@ -108,11 +115,19 @@ def build_message(
     msg["Subject"] = subject
     msg["Date"] = format_datetime(date)
     msg["Message-ID"] = message_id
-    msg["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+    if unsubscribe_url:
+        msg["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        # RFC 8058: mail clients may unsubscribe with one POST to that URL, without opening a page.
+        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     # RFC 3834: tells out-of-office responders not to reply to an automatic message.
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(text)
     msg.add_alternative(html, subtype="html")
+    html_part = msg.get_body(("html",))
+    for cid, png in images:
+        html_part.add_related(png, "image", "png", cid=f"<{cid}>", disposition="inline")
+    for filename, data in attachments:
+        msg.add_attachment(data.decode("utf-8"), subtype="csv", filename=filename)
     return msg
 
 

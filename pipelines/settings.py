@@ -15,6 +15,8 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# Publicly known: only for the local quickstart (see ``Settings.secret_key``).
+DEV_SECRET_KEY = "insecure-dev-key-for-local-quickstart-only"
 
 
 class Settings(BaseSettings):
@@ -42,6 +44,26 @@ class Settings(BaseSettings):
     operator_email: str = "operator@example.org"
 
     public_url: str = Field(default="http://127.0.0.1:8087", description="Base URL for links in e-mails.")
+    # Signs confirmation, unsubscribe and feedback links (HMAC-SHA256). The default is a publicly known
+    # development key: links signed with it are refused unless public_url points at this machine.
+    secret_key: str = Field(default=DEV_SECRET_KEY, min_length=16, description="SDG87_SECRET_KEY.")
+    link_max_age_days: int = Field(default=90, ge=1, description="Feedback links expire after this.")
+
+    # Alert rules (docs/adr/0033-alert-hysteresis-cooldown-all-clear.md).
+    alert_leave_p: float = Field(
+        default=0.10, ge=0.0, le=1.0, description="An alerted area closes below this p."
+    )
+    alert_cooldown_days: int = Field(
+        default=90, ge=0, description="No repeat of an unchanged area before this."
+    )
+    alert_top_n: int = Field(default=25, ge=1)
+    all_clear_days: int = Field(
+        default=28, ge=1, description="An all-clear at most this often per recipient."
+    )
+    max_input_age_days: int = Field(default=400, ge=1, description="Newest load older than this is stale.")
+    webhook_url: str | None = Field(default=None, description="Optional partner endpoint for JSON alerts.")
+    smtp_retries: int = Field(default=3, ge=0, description="Retries of a transient SMTP error, with backoff.")
+    smtp_backoff_s: float = Field(default=2.0, ge=0.0, description="First retry delay; doubles each time.")
 
     # Risk classes: p >= risk_high is `high`, p >= risk_medium is `medium`, else `low`.
     risk_medium: float = Field(default=0.05, ge=0.0, le=1.0)
@@ -68,6 +90,10 @@ class Settings(BaseSettings):
         if self.risk_medium >= self.risk_high:
             raise ValueError(
                 f"SDG87_RISK_MEDIUM ({self.risk_medium}) must be below SDG87_RISK_HIGH ({self.risk_high})"
+            )
+        if self.alert_leave_p > self.risk_high:
+            raise ValueError(
+                f"SDG87_ALERT_LEAVE_P ({self.alert_leave_p}) must not exceed SDG87_RISK_HIGH ({self.risk_high})"
             )
         return self
 

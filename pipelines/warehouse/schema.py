@@ -218,7 +218,9 @@ class Alert(Base):
             "subscription_id", "area_id", "period", "horizon", "model_name", "model_version",
             name="uq_alert_decision",
         ),
-        CheckConstraint("reason IN ('entered_high', 'rose', 'still_high_digest')", name="reason_known"),
+        CheckConstraint(
+            "reason IN ('entered_high', 'rose', 'reminder', 'still_high_digest')", name="reason_known"
+        ),
         CheckConstraint("p >= 0 AND p <= 1", name="p_probability"),
     )
 
@@ -229,19 +231,20 @@ class Delivery(Base):
     __tablename__ = "delivery"
     delivery_key: Mapped[str] = mapped_column(String(128), primary_key=True)
     subscription_id: Mapped[int | None] = mapped_column(ForeignKey("subscription.subscription_id"))
-    kind: Mapped[str] = mapped_column(String(24))  # alert | all_clear | no_assessment | confirmation | operator
+    # alert | digest | all_clear | no_assessment | confirmation | operator | self_check
+    kind: Mapped[str] = mapped_column(String(24))
     channel: Mapped[str] = mapped_column(String(16), default="email")
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
     message_id: Mapped[str | None] = mapped_column(String(200))
     n_areas: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[str] = mapped_column(String(16))  # pending | sent | failed
+    status: Mapped[str] = mapped_column(String(16))  # pending | sent | failed | rejected (permanent)
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (
-        CheckConstraint("status IN ('pending', 'sent', 'failed')", name="status_known"),
+        CheckConstraint("status IN ('pending', 'sent', 'failed', 'rejected')", name="status_known"),
         CheckConstraint("n_areas >= 0", name="n_areas_nonneg"),
     )
 
@@ -266,8 +269,10 @@ class Feedback(Base):
     confirmed_cases: Mapped[int | None] = mapped_column(Integer)
     note: Mapped[str | None] = mapped_column(Text)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    source: Mapped[str | None] = mapped_column(String(8))  # web | csv
 
     __table_args__ = (
+        UniqueConstraint("alert_id", "outcome", name="uq_feedback_alert_outcome"),
         CheckConstraint(
             "outcome IN ('referred', 'inspection', 'confirmed', 'false_alarm', 'no_action')",
             name="outcome_known",

@@ -3,15 +3,25 @@
 Area rows are real (IBGE codes and names); every score row is SYNTHETIC, made up for these tests.
 """
 
+# Fixtures imported from test_alert_support are pytest arguments, not redefinitions.
+# ruff: noqa: F811
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime
-from email import policy
-from email.parser import BytesParser
 
 import pytest
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
+from test_alert_support import (  # noqa: F401 - fixtures
+    MODEL,
+    SCORES,
+    Y2025,
+    add_areas,
+    add_scores,
+    count,
+    outbox,
+    skilled_run,
+    warehouse,
+)
 
 from pipelines.alerting import (
     DeliveryError,
@@ -22,94 +32,19 @@ from pipelines.alerting import (
 )
 from pipelines.mailer import AddressError, message_id_for
 from pipelines.smtp_server import free_port
-from pipelines.warehouse.schema import Alert, Area, Delivery, DeliveryAlert, Score, Subscription
-
-MODEL = "sdg87-brazil-forced-labour"
-Y2025 = date(2025, 1, 1)
-AREAS = [
-    ("BRA", "0", None, "Brasil"),
-    ("BRA.PA", "1", "BRA", "Pará"),
-    ("BRA.MT", "1", "BRA", "Mato Grosso"),
-    ("BRA.1500107", "2", "BRA.PA", "Abaetetuba"),
-    ("BRA.1500131", "2", "BRA.PA", "Abel Figueiredo"),
-    ("BRA.1500206", "2", "BRA.PA", "Acará"),
-    ("BRA.5100102", "2", "BRA.MT", "Acorizal"),
-    ("BRA.5100201", "2", "BRA.MT", "Água Boa"),
-]
-# SYNTHETIC scores: Pará has two high municipalities, Mato Grosso none.
-SCORES = {
-    "BRA.1500107": (0.42, "high"),
-    "BRA.1500131": (0.27, "high"),
-    "BRA.1500206": (0.08, "medium"),
-    "BRA.5100102": (0.12, "medium"),
-    "BRA.5100201": (0.01, "low"),
-}
-DRIVERS = [
-    {"feature": "br_atlas_p_agro", "label": "share of jobs in farming", "contribution": 0.7},
-    {"feature": "br_atlas_t_freq", "label": "school attendance", "contribution": -0.4},
-    {"feature": "fl_events_lag1", "label": "cases found in earlier years", "contribution": 0.3},
-]
-
-
-def _areas(engine):
-    rows = [
-        {"area_id": a, "level": lvl, "parent_id": p, "name": n, "study": "brazil"} for a, lvl, p, n in AREAS
-    ]
-    with engine.begin() as conn:
-        conn.execute(insert(Area.__table__), rows)
-
-
-def _scores(engine, scores=SCORES, version="1", period=Y2025):
-    rows = [
-        {
-            "area_id": area_id,
-            "period": period,
-            "horizon": 1,
-            "model_name": MODEL,
-            "model_version": version,
-            "p": p,
-            "p_lo": p / 2,
-            "p_hi": min(1.0, p * 1.5),
-            "risk_class": cls,
-            "drivers": json.dumps(DRIVERS),
-            "mlflow_run_id": "synthetic-run-0001",
-            "as_of": date(period.year - 1, 1, 1),
-            "data_vintage": json.dumps({"br_mte_employer_list": "2026-04-06"}),
-            "scored_at": datetime(2026, 11, 1, tzinfo=UTC),
-        }
-        for area_id, (p, cls) in scores.items()
-    ]
-    with engine.begin() as conn:
-        conn.execute(insert(Score.__table__), rows)
-
-
-@pytest.fixture
-def warehouse(settings, engine):
-    _areas(engine)
-    _scores(engine)
-    seed_example_subscriptions(settings)
-    return engine
-
-
-def _outbox(settings):
-    return [
-        BytesParser(policy=policy.default).parsebytes(f.read_bytes())
-        for f in sorted(settings.outbox_dir.glob("*.eml"))
-    ]
-
-
-def _count(engine, table, *where):
-    with engine.connect() as conn:
-        return conn.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
+from pipelines.warehouse.schema import Alert, Delivery, DeliveryAlert, Subscription
 
 
 def test_send_alerts_delivers_one_message_per_subscription_with_areas(settings, warehouse):
     result = send_alerts(settings)
     assert result["sent"] == 2  # Pará office and national unit; Mato Grosso has nothing high
-    assert result["no_areas"] == 1 and result["skipped_already_sent"] == 0
+    assert result["all_clear"] == 1 and result["skipped_already_sent"] == 0  # Mato Grosso hears "all clear"
     assert result["model_version"] == "1" and result["period"] == "2025-01-01"
     assert result["outbox"] == str(settings.outbox_dir)
-    messages = {m["To"].addresses[0].addr_spec: m for m in _outbox(settings)}
+    messages = {m["To"].addresses[0].addr_spec: m for m in outbox(settings, all_clear=True)}
+    assert messages.pop("labour-office-mt@example.org")["Subject"].startswith(
+        "No new high-risk areas in Mato Grosso"
+    )
     assert set(messages) == {"labour-office-pa@example.org", "inspection-unit@example.org"}
     pa = messages["labour-office-pa@example.org"]
     assert pa["Subject"] == "High forced-labour risk: 2 municipalities in Pará (2025)"
@@ -117,33 +52,49 @@ def test_send_alerts_delivers_one_message_per_subscription_with_areas(settings, 
         messages["inspection-unit@example.org"]["Subject"]
         == "High forced-labour risk: 2 municipalities in Brasil (2025)"
     )
-    assert [p.get_content_type() for p in pa.iter_parts()] == ["text/plain", "text/html"]
+    parts = [p.get_content_type() for p in pa.walk()]
+    assert parts == ["multipart/mixed", "multipart/alternative", "text/plain", "multipart/related", "text/html",
+                     "image/png", "text/csv"]  # fmt: skip
     text = pa.get_body(("plain",)).get_content()
     assert text.index("Abaetetuba") < text.index("Abel Figueiredo")
     assert "42% (likely 21% to 63%)" in text and "Acará" not in text
+    assert text.count("Record what was done: http://127.0.0.1:8087/feedback?token=") == 2
     assert pa["List-Unsubscribe"].startswith("<http://127.0.0.1:8087/unsubscribe?token=")
+    assert pa["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    html = pa.get_body(("html",)).get_content()
+    assert 'src="cid:scope-map@sdg87"' in html
+    png = next(p for p in pa.walk() if p.get_content_type() == "image/png")
+    assert png["Content-ID"] == "<scope-map@sdg87>" and png.get_content().startswith(b"\x89PNG")
+    (attachment,) = pa.iter_attachments()
+    rows = attachment.get_content().lstrip("\ufeff").splitlines()
+    assert attachment.get_filename() == "sdg87-BRA.PA-2025.csv" and len(rows) == 4  # header + 3 in Pará
+    assert rows[1].startswith("1,BRA.1500107,Abaetetuba,Pará,0.4200,") and ",yes," in rows[1]
     with warehouse.connect() as conn:
         deliveries = conn.execute(select(Delivery.__table__)).mappings().all()
     assert {d["status"] for d in deliveries} == {"sent"}
-    assert {d["message_id"] for d in deliveries} == {m["Message-ID"] for m in messages.values()}
-    assert _count(warehouse, Alert.__table__) == 4 and _count(warehouse, DeliveryAlert.__table__) == 4
+    assert {d["kind"] for d in deliveries} == {"alert", "all_clear"}
+    alert_ids = {d["message_id"] for d in deliveries if d["kind"] == "alert"}
+    assert alert_ids == {m["Message-ID"] for m in messages.values()}
+    assert count(warehouse, Alert.__table__) == 4 and count(warehouse, DeliveryAlert.__table__) == 4
 
 
 def test_second_run_sends_nothing(settings, warehouse):
     send_alerts(settings)
     again = send_alerts(settings)
     assert again["sent"] == 0 and again["skipped_already_sent"] == 2
-    assert len(_outbox(settings)) == 2
-    assert _count(warehouse, Alert.__table__) == 4
+    assert len(outbox(settings)) == 2
+    assert count(warehouse, Alert.__table__) == 4
 
 
-def test_new_model_version_sends_only_what_rose(settings, warehouse):
+def test_new_model_version_sends_only_what_rose(settings, warehouse, skilled_run):
     send_alerts(settings)
     # SYNTHETIC: version 2 keeps Abaetetuba high at the same p, lifts Acará from medium to high.
-    _scores(warehouse, {**SCORES, "BRA.1500206": (0.30, "high")}, version="2")
+    add_scores(
+        warehouse, {**SCORES, "BRA.1500206": (0.30, "high")}, version="2", run_id=skilled_run["run_id"]
+    )
     result = send_alerts(settings)
     assert result["model_version"] == "2" and result["sent"] == 2
-    newest = [m for m in _outbox(settings) if "1 municipality" in m["Subject"]]
+    newest = [m for m in outbox(settings) if "1 municipality" in m["Subject"]]
     assert len(newest) == 2  # Pará office and national unit each hear about Acará only
     text = newest[0].get_body(("plain",)).get_content()
     assert "Acará" in text and "first alert for this area" in text  # never alerted while medium
@@ -151,7 +102,7 @@ def test_new_model_version_sends_only_what_rose(settings, warehouse):
 
 
 def test_no_scores_is_an_error_not_silence(settings, engine):
-    _areas(engine)
+    add_areas(engine)
     seed_example_subscriptions(settings)
     with pytest.raises(NoScoresError, match=MODEL):
         send_alerts(settings)
@@ -174,9 +125,9 @@ def test_header_injection_address_is_refused_and_others_still_sent(settings, war
         )
     with pytest.raises(AddressError, match=r"subscription 4 \(scope BRA.PA\).*line break"):
         send_alerts(settings)
-    recipients = {m["To"].addresses[0].addr_spec for m in _outbox(settings)}
+    recipients = {m["To"].addresses[0].addr_spec for m in outbox(settings)}
     assert recipients == {"labour-office-pa@example.org", "inspection-unit@example.org"}
-    assert _count(warehouse, Delivery.__table__, Delivery.__table__.c.subscription_id == 4) == 0
+    assert count(warehouse, Delivery.__table__, Delivery.__table__.c.subscription_id == 4) == 0
 
 
 def test_server_down_then_up_delivers_exactly_once_with_the_same_message_id(settings, warehouse):
@@ -191,10 +142,10 @@ def test_server_down_then_up_delivers_exactly_once_with_the_same_message_id(sett
     settings.smtp_host = None  # the server is back (the embedded one)
     result = send_alerts(settings)
     assert result["resent"] == 1 and result["sent"] == 2
-    ids = [m["Message-ID"] for m in _outbox(settings)]
+    ids = [m["Message-ID"] for m in outbox(settings)]
     assert len(ids) == 2 and message_id_for(failed["delivery_key"], settings.mail_from) in ids
     assert send_alerts(settings)["sent"] == 0
-    assert len(_outbox(settings)) == 2
+    assert len(outbox(settings)) == 2
 
 
 def test_pending_left_by_a_crash_is_sent_once_later(settings, warehouse):
@@ -206,7 +157,7 @@ def test_pending_left_by_a_crash_is_sent_once_later(settings, warehouse):
     settings.smtp_host = None
     assert send_alerts(settings)["resent"] == 1
     assert send_alerts(settings)["sent"] == 0
-    subjects = [m["Subject"] for m in _outbox(settings)]
+    subjects = [m["Subject"] for m in outbox(settings)]
     assert len(subjects) == 2 and len(set(subjects)) == 2
 
 
@@ -237,20 +188,12 @@ def test_delivery_key_is_deterministic_and_distinguishes_cycles():
 
 
 def test_a_delivery_key_can_be_claimed_only_once(settings, warehouse):
-    """Two runs racing past the status check: the second insert of the same key rolls back whole."""
-    import pandas as pd
+    """Two runs racing past the status check: only the first insert of the key claims it."""
+    from pipelines.alerting_delivery import claim_key
 
-    from pipelines.alerting import _AlreadyClaimed, _write_pending
-
-    items = pd.DataFrame(
-        [{"subscription_id": 1, "area_id": "BRA.1500107", "period": Y2025, "horizon": 1, "model_name": MODEL,
-          "model_version": "1", "risk_class": "high", "reason": "entered_high", "p": 0.42,
-          "mlflow_run_id": None, "data_vintage": None}]
-    )  # fmt: skip
-    sub = {"subscription_id": 1, "email": "labour-office-pa@example.org"}
     with warehouse.begin() as conn:
-        _write_pending(conn, "k" * 64, sub, items, 1, "synthetic subject")
-    with pytest.raises(_AlreadyClaimed), warehouse.begin() as conn:
-        _write_pending(conn, "k" * 64, sub, items.assign(area_id="BRA.1500131"), 1, "synthetic subject")
-    assert _count(warehouse, Alert.__table__) == 1
-    assert _count(warehouse, DeliveryAlert.__table__) == 1
+        first = claim_key(conn, "k" * 64, "alert", 1, "labour-office-pa@example.org", "synthetic subject", 1)
+    with warehouse.begin() as conn:
+        second = claim_key(conn, "k" * 64, "alert", 1, "labour-office-pa@example.org", "synthetic subject", 1)
+    assert first and not second
+    assert count(warehouse, Delivery.__table__) == 1

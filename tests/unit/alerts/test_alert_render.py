@@ -79,7 +79,7 @@ def test_plain_text_is_readable_and_complete():
     assert text.startswith("Hello Pará labour office,")
     assert "1. Abaetetuba, Pará" in text
     assert "23% (likely 12% to 35%)" in text
-    assert "Risk class: high (first alert for this area)" in text
+    assert "Risk class: high (new: first alert for this area)" in text
     # top three drivers by |contribution|, with their direction; the fourth is left out
     assert "- share of jobs in farming: raises risk" in text
     assert "- school attendance: lowers risk" in text
@@ -87,7 +87,7 @@ def test_plain_text_is_readable_and_complete():
     assert "human development index" not in text
     assert "sdg87-brazil-forced-labour, version 3 (MLflow run 0123456789abcdef)" in text
     assert "br_mte_employer_list: 2026-04-06" in text
-    assert "Target year: 2025, forecast 1 year ahead" in text
+    assert "Target year: 2025, forecast 1 year(s) ahead" in text
     assert "never to individuals" in text
     assert "http://127.0.0.1:8087/unsubscribe?token=t" in text
     assert "<" not in text and "{{" not in text
@@ -95,7 +95,7 @@ def test_plain_text_is_readable_and_complete():
 
 def test_remainder_and_still_high_lines():
     text = render(items([("BRA.1500107", 0.4)]), n_more=1, n_still_high=2).text
-    assert "The 1 with the highest risk is listed below; 1 more is not listed." in text
+    assert "The 1 with the highest risk are listed; 1 more are in the attached CSV." in text
     assert "2 other areas from earlier alerts remain at high risk" in text
 
 

@@ -1,0 +1,334 @@
+"""Words of every message in English, Portuguese, Spanish and French (pure data).
+
+:func:`texts` returns the catalogue of a language (unknown languages fall back to English). Entries with
+``{placeholders}`` are filled with :meth:`str.format` by the renderers; values are plain text and the
+HTML templates escape them.
+"""
+
+from __future__ import annotations
+
+LANGUAGES = ("en", "pt", "es", "fr")
+
+_EN = {
+    "hello": "Hello {name},",
+    "hello_anon": "Hello,",
+    "subject_alert": "{headline} forced-labour risk: {count} {noun} in {scope} ({year})",
+    "subject_digest": "{cadence} digest: {count} {noun} at {risk} in {scope} ({year})",
+    "subject_all_clear": "No new high-risk areas in {scope} (checked {run_date})",
+    "subject_no_assessment": "No assessment this cycle for {scope} ({run_date})",
+    "subject_confirm": "Confirm your sdg87 alert subscription for {scope}",
+    "headline_high": "High",
+    "headline_medium": "Medium or high",
+    "headline_low": "Any",
+    "risk_high": "high risk",
+    "risk_medium": "medium or high risk",
+    "risk_low": "some risk",
+    "cadence_weekly": "Weekly",
+    "cadence_monthly": "Monthly",
+    "noun_0": "country|countries",
+    "noun_1": "state|states",
+    "noun_2": "municipality|municipalities",
+    "noun_area": "area|areas",
+    "intro": "The latest sdg87 assessment rates {count} {noun} in {scope} at {risk} of forced labour in {year}.",
+    "intro_new": "These are new or rose since your last alert.",
+    "n_more": "The {listed} with the highest risk are listed; {more} more are in the attached CSV.",
+    "n_still_high": "{n} other areas from earlier alerts remain at {risk}; they are not repeated here.",
+    "n_left": "{n} areas from earlier alerts fell below the alert level and are closed.",
+    "chance": "Estimated chance that forced labour is found here in {year}",
+    "likely": "likely {lo} to {hi}",
+    "risk_class": "Risk class",
+    "class_high": "high",
+    "class_medium": "medium",
+    "class_low": "low",
+    "reason_entered_high": "new: first alert for this area",
+    "reason_rose": "risk rose since the last alert",
+    "reason_reminder": "still at this level (reminder)",
+    "reason_still_high_digest": "unchanged since an earlier alert",
+    "was": "was {p} at the last alert",
+    "main_reasons": "Main reasons",
+    "raises": "raises risk",
+    "lowers": "lowers risk",
+    "not_recorded": "not recorded",
+    "record_feedback": "Record what was done",
+    "map_caption": "Alerted areas (red) in {scope}",
+    "csv_note": "All scored areas in {scope} are in the attached file {file}.",
+    "how_to_use": "How to use this",
+    "intended_use": (
+        "These scores are for targeting prevention and inspection resources to areas, never to "
+        "individuals. A high score is a reason to look, not evidence that forced labour is happening."
+    ),
+    "provenance": "Where these numbers come from",
+    "model": "Model: {name}, version {version} (MLflow run {run})",
+    "target": "Target year: {year}, forecast {horizon} year(s) ahead",
+    "data_as_of": "Data as of",
+    "checks": "Data checks passed (load ids)",
+    "freshness": "Last successful load of {source}: {date}",
+    "footer": "You receive this because you subscribed to alerts for {scope}.",
+    "unsubscribe": "Stop these e-mails",
+    "all_clear": (
+        "No new areas in {scope} reached {risk} this cycle. The system ran on {run_date} with data up "
+        "to {data_date}; {n_open} areas alerted earlier remain open."
+    ),
+    "all_clear_why": "We send this so that silence is never ambiguous: you will hear from us again when something changes.",
+    "no_assessment": (
+        "The sdg87 system could not produce a trustworthy assessment for {scope} on {run_date}: the input "
+        "data failed a quality check or is out of date. No scores are sent this cycle; earlier alerts "
+        "still stand. The operators have been told."
+    ),
+    "confirm_intro": (
+        "Someone (hopefully you) asked to receive sdg87 alerts about areas at high risk of forced labour "
+        "in {scope}, as {role}, at {min_class} risk and above, {cadence}."
+    ),
+    "confirm_action": "Confirm the subscription",
+    "confirm_ignore": "If you did not ask for this, ignore this e-mail: nothing will be sent.",
+    "cadence_word_immediate": "as soon as scores change",
+    "cadence_word_weekly": "as a weekly digest",
+    "cadence_word_monthly": "as a monthly digest",
+}
+
+_PT = {
+    **_EN,
+    "hello": "Olá {name},",
+    "hello_anon": "Olá,",
+    "subject_alert": "Risco {headline} de trabalho escravo: {count} {noun} em {scope} ({year})",
+    "subject_digest": "Resumo {cadence}: {count} {noun} com {risk} em {scope} ({year})",
+    "subject_all_clear": "Nenhuma nova área de alto risco em {scope} (verificado em {run_date})",
+    "subject_no_assessment": "Sem avaliação neste ciclo para {scope} ({run_date})",
+    "subject_confirm": "Confirme sua inscrição nos alertas sdg87 para {scope}",
+    "headline_high": "alto",
+    "headline_medium": "médio ou alto",
+    "headline_low": "qualquer",
+    "risk_high": "risco alto",
+    "risk_medium": "risco médio ou alto",
+    "risk_low": "algum risco",
+    "cadence_weekly": "semanal",
+    "cadence_monthly": "mensal",
+    "noun_0": "país|países",
+    "noun_1": "estado|estados",
+    "noun_2": "município|municípios",
+    "noun_area": "área|áreas",
+    "intro": "A avaliação mais recente do sdg87 classifica {count} {noun} em {scope} com {risk} de trabalho escravo em {year}.",
+    "intro_new": "São novos ou subiram desde o seu último alerta.",
+    "n_more": "Os {listed} de maior risco estão listados; outros {more} estão no CSV anexo.",
+    "n_still_high": "{n} outras áreas de alertas anteriores continuam com {risk}; não são repetidas aqui.",
+    "n_left": "{n} áreas de alertas anteriores caíram abaixo do nível de alerta e foram encerradas.",
+    "chance": "Probabilidade estimada de se encontrar trabalho escravo aqui em {year}",
+    "likely": "provavelmente entre {lo} e {hi}",
+    "risk_class": "Classe de risco",
+    "class_high": "alto",
+    "class_medium": "médio",
+    "class_low": "baixo",
+    "reason_entered_high": "novo: primeiro alerta para esta área",
+    "reason_rose": "o risco subiu desde o último alerta",
+    "reason_reminder": "continua neste nível (lembrete)",
+    "reason_still_high_digest": "sem mudança desde um alerta anterior",
+    "was": "era {p} no último alerta",
+    "main_reasons": "Principais fatores",
+    "raises": "aumenta o risco",
+    "lowers": "reduz o risco",
+    "not_recorded": "não registrado",
+    "record_feedback": "Registrar o que foi feito",
+    "map_caption": "Áreas em alerta (vermelho) em {scope}",
+    "csv_note": "Todas as áreas avaliadas em {scope} estão no arquivo anexo {file}.",
+    "how_to_use": "Como usar",
+    "intended_use": (
+        "Estas pontuações servem para direcionar recursos de prevenção e fiscalização a áreas, nunca a "
+        "pessoas. Uma pontuação alta é motivo para olhar, não prova de que há trabalho escravo."
+    ),
+    "provenance": "De onde vêm estes números",
+    "model": "Modelo: {name}, versão {version} (execução MLflow {run})",
+    "target": "Ano-alvo: {year}, previsão com {horizon} ano(s) de antecedência",
+    "data_as_of": "Dados até",
+    "checks": "Verificações de dados aprovadas (ids das cargas)",
+    "freshness": "Última carga bem-sucedida de {source}: {date}",
+    "footer": "Você recebe este e-mail porque se inscreveu para alertas sobre {scope}.",
+    "unsubscribe": "Parar estes e-mails",
+    "all_clear": (
+        "Nenhuma nova área em {scope} atingiu {risk} neste ciclo. O sistema rodou em {run_date} com dados "
+        "até {data_date}; {n_open} áreas alertadas antes continuam abertas."
+    ),
+    "all_clear_why": "Enviamos esta mensagem para que o silêncio nunca seja ambíguo: voltaremos a escrever quando algo mudar.",
+    "no_assessment": (
+        "O sistema sdg87 não conseguiu produzir uma avaliação confiável para {scope} em {run_date}: os "
+        "dados de entrada falharam numa verificação de qualidade ou estão desatualizados. Nenhuma pontuação "
+        "é enviada neste ciclo; os alertas anteriores continuam válidos. Os operadores foram avisados."
+    ),
+    "confirm_intro": (
+        "Alguém (esperamos que você) pediu para receber alertas sdg87 sobre áreas com alto risco de "
+        "trabalho escravo em {scope}, como {role}, a partir de {min_class}, {cadence}."
+    ),
+    "confirm_action": "Confirmar a inscrição",
+    "confirm_ignore": "Se não foi você, ignore este e-mail: nada será enviado.",
+    "cadence_word_immediate": "assim que as pontuações mudarem",
+    "cadence_word_weekly": "num resumo semanal",
+    "cadence_word_monthly": "num resumo mensal",
+}
+
+_ES = {
+    **_EN,
+    "hello": "Hola {name}:",
+    "hello_anon": "Hola:",
+    "subject_alert": "Riesgo {headline} de trabajo forzoso: {count} {noun} en {scope} ({year})",
+    "subject_digest": "Resumen {cadence}: {count} {noun} con {risk} en {scope} ({year})",
+    "subject_all_clear": "Ninguna nueva zona de alto riesgo en {scope} (revisado el {run_date})",
+    "subject_no_assessment": "Sin evaluación en este ciclo para {scope} ({run_date})",
+    "subject_confirm": "Confirme su suscripción a las alertas sdg87 para {scope}",
+    "headline_high": "alto",
+    "headline_medium": "medio o alto",
+    "headline_low": "cualquier",
+    "risk_high": "riesgo alto",
+    "risk_medium": "riesgo medio o alto",
+    "risk_low": "algún riesgo",
+    "cadence_weekly": "semanal",
+    "cadence_monthly": "mensual",
+    "noun_0": "país|países",
+    "noun_1": "estado|estados",
+    "noun_2": "municipio|municipios",
+    "noun_area": "zona|zonas",
+    "intro": "La evaluación más reciente de sdg87 sitúa {count} {noun} de {scope} en {risk} de trabajo forzoso en {year}.",
+    "intro_new": "Son nuevos o subieron desde su última alerta.",
+    "n_more": "Se listan los {listed} de mayor riesgo; otros {more} están en el CSV adjunto.",
+    "n_still_high": "{n} zonas de alertas anteriores siguen en {risk}; no se repiten aquí.",
+    "n_left": "{n} zonas de alertas anteriores bajaron del nivel de alerta y se cerraron.",
+    "chance": "Probabilidad estimada de encontrar trabajo forzoso aquí en {year}",
+    "likely": "probablemente entre {lo} y {hi}",
+    "risk_class": "Clase de riesgo",
+    "class_high": "alto",
+    "class_medium": "medio",
+    "class_low": "bajo",
+    "reason_entered_high": "nuevo: primera alerta para esta zona",
+    "reason_rose": "el riesgo subió desde la última alerta",
+    "reason_reminder": "sigue en este nivel (recordatorio)",
+    "reason_still_high_digest": "sin cambios desde una alerta anterior",
+    "was": "era {p} en la última alerta",
+    "main_reasons": "Factores principales",
+    "raises": "aumenta el riesgo",
+    "lowers": "reduce el riesgo",
+    "not_recorded": "no registrado",
+    "record_feedback": "Registrar lo que se hizo",
+    "map_caption": "Zonas en alerta (rojo) en {scope}",
+    "csv_note": "Todas las zonas evaluadas de {scope} están en el archivo adjunto {file}.",
+    "how_to_use": "Cómo usar esto",
+    "intended_use": (
+        "Estas puntuaciones sirven para orientar recursos de prevención e inspección hacia zonas, nunca "
+        "hacia personas. Una puntuación alta es un motivo para mirar, no una prueba de trabajo forzoso."
+    ),
+    "provenance": "De dónde vienen estas cifras",
+    "model": "Modelo: {name}, versión {version} (ejecución MLflow {run})",
+    "target": "Año objetivo: {year}, pronóstico a {horizon} año(s)",
+    "data_as_of": "Datos hasta",
+    "checks": "Controles de datos superados (ids de carga)",
+    "freshness": "Última carga correcta de {source}: {date}",
+    "footer": "Recibe este correo porque se suscribió a alertas sobre {scope}.",
+    "unsubscribe": "Dejar de recibir estos correos",
+    "all_clear": (
+        "Ninguna zona nueva de {scope} alcanzó {risk} en este ciclo. El sistema se ejecutó el {run_date} "
+        "con datos hasta {data_date}; {n_open} zonas alertadas antes siguen abiertas."
+    ),
+    "all_clear_why": "Enviamos este mensaje para que el silencio nunca sea ambiguo: volveremos a escribir cuando algo cambie.",
+    "no_assessment": (
+        "El sistema sdg87 no pudo producir una evaluación fiable para {scope} el {run_date}: los datos de "
+        "entrada no pasaron un control de calidad o están desactualizados. No se envían puntuaciones en "
+        "este ciclo; las alertas anteriores siguen vigentes. Se avisó a los operadores."
+    ),
+    "confirm_intro": (
+        "Alguien (esperamos que usted) pidió recibir alertas sdg87 sobre zonas con alto riesgo de trabajo "
+        "forzoso en {scope}, como {role}, desde {min_class}, {cadence}."
+    ),
+    "confirm_action": "Confirmar la suscripción",
+    "confirm_ignore": "Si no fue usted, ignore este correo: no se enviará nada.",
+    "cadence_word_immediate": "en cuanto cambien las puntuaciones",
+    "cadence_word_weekly": "en un resumen semanal",
+    "cadence_word_monthly": "en un resumen mensual",
+}
+
+_FR = {
+    **_EN,
+    "hello": "Bonjour {name},",
+    "hello_anon": "Bonjour,",
+    "subject_alert": "Risque {headline} de travail forcé : {count} {noun} en {scope} ({year})",
+    "subject_digest": "Synthèse {cadence} : {count} {noun} à {risk} en {scope} ({year})",
+    "subject_all_clear": "Aucune nouvelle zone à haut risque en {scope} (vérifié le {run_date})",
+    "subject_no_assessment": "Pas d'évaluation ce cycle pour {scope} ({run_date})",
+    "subject_confirm": "Confirmez votre abonnement aux alertes sdg87 pour {scope}",
+    "headline_high": "élevé",
+    "headline_medium": "moyen ou élevé",
+    "headline_low": "quelconque",
+    "risk_high": "risque élevé",
+    "risk_medium": "risque moyen ou élevé",
+    "risk_low": "un certain risque",
+    "cadence_weekly": "hebdomadaire",
+    "cadence_monthly": "mensuelle",
+    "noun_0": "pays|pays",
+    "noun_1": "État|États",
+    "noun_2": "municipalité|municipalités",
+    "noun_area": "zone|zones",
+    "intro": "La dernière évaluation sdg87 classe {count} {noun} de {scope} à {risk} de travail forcé en {year}.",
+    "intro_new": "Elles sont nouvelles ou en hausse depuis votre dernière alerte.",
+    "n_more": "Les {listed} au risque le plus élevé sont listées ; {more} autres figurent dans le CSV joint.",
+    "n_still_high": "{n} autres zones d'alertes précédentes restent à {risk} ; elles ne sont pas répétées ici.",
+    "n_left": "{n} zones d'alertes précédentes sont passées sous le seuil d'alerte et sont closes.",
+    "chance": "Probabilité estimée de constater du travail forcé ici en {year}",
+    "likely": "probablement entre {lo} et {hi}",
+    "risk_class": "Classe de risque",
+    "class_high": "élevé",
+    "class_medium": "moyen",
+    "class_low": "faible",
+    "reason_entered_high": "nouveau : première alerte pour cette zone",
+    "reason_rose": "le risque a augmenté depuis la dernière alerte",
+    "reason_reminder": "toujours à ce niveau (rappel)",
+    "reason_still_high_digest": "inchangé depuis une alerte précédente",
+    "was": "était de {p} lors de la dernière alerte",
+    "main_reasons": "Principaux facteurs",
+    "raises": "augmente le risque",
+    "lowers": "réduit le risque",
+    "not_recorded": "non enregistré",
+    "record_feedback": "Indiquer ce qui a été fait",
+    "map_caption": "Zones en alerte (rouge) en {scope}",
+    "csv_note": "Toutes les zones évaluées de {scope} figurent dans le fichier joint {file}.",
+    "how_to_use": "Comment s'en servir",
+    "intended_use": (
+        "Ces scores servent à orienter les moyens de prévention et d'inspection vers des zones, jamais vers "
+        "des personnes. Un score élevé est une raison de regarder, pas une preuve de travail forcé."
+    ),
+    "provenance": "D'où viennent ces chiffres",
+    "model": "Modèle : {name}, version {version} (exécution MLflow {run})",
+    "target": "Année cible : {year}, prévision à {horizon} an(s)",
+    "data_as_of": "Données à jour au",
+    "checks": "Contrôles de données réussis (ids de chargement)",
+    "freshness": "Dernier chargement réussi de {source} : {date}",
+    "footer": "Vous recevez ce message car vous êtes abonné aux alertes pour {scope}.",
+    "unsubscribe": "Ne plus recevoir ces e-mails",
+    "all_clear": (
+        "Aucune nouvelle zone de {scope} n'a atteint un {risk} ce cycle. Le système a tourné le {run_date} "
+        "avec des données jusqu'au {data_date} ; {n_open} zones alertées auparavant restent ouvertes."
+    ),
+    "all_clear_why": "Nous envoyons ce message pour que le silence ne soit jamais ambigu : nous vous écrirons dès que quelque chose change.",
+    "no_assessment": (
+        "Le système sdg87 n'a pas pu produire d'évaluation fiable pour {scope} le {run_date} : les données "
+        "d'entrée ont échoué à un contrôle de qualité ou sont périmées. Aucun score n'est envoyé ce cycle ; "
+        "les alertes précédentes restent valables. Les opérateurs ont été prévenus."
+    ),
+    "confirm_intro": (
+        "Quelqu'un (vous, nous l'espérons) a demandé à recevoir les alertes sdg87 sur les zones à haut "
+        "risque de travail forcé en {scope}, en tant que {role}, à partir de {min_class}, {cadence}."
+    ),
+    "confirm_action": "Confirmer l'abonnement",
+    "confirm_ignore": "Si ce n'est pas vous, ignorez cet e-mail : rien ne sera envoyé.",
+    "cadence_word_immediate": "dès que les scores changent",
+    "cadence_word_weekly": "dans une synthèse hebdomadaire",
+    "cadence_word_monthly": "dans une synthèse mensuelle",
+}
+
+CATALOG = {"en": _EN, "pt": _PT, "es": _ES, "fr": _FR}
+
+
+def texts(language: str | None) -> dict[str, str]:
+    """The catalogue of ``language`` (``en``, ``pt``, ``es``, ``fr``); anything else gets English."""
+    return CATALOG.get((language or "en").lower(), _EN)
+
+
+def plural(catalog: dict[str, str], key: str, count: int) -> str:
+    """``singular|plural`` entries: the form for ``count``."""
+    singular, _, many = catalog[key].partition("|")
+    return singular if count == 1 else (many or singular)

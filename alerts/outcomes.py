@@ -1,0 +1,87 @@
+"""What alerts led to (pure): alert-to-referral delay, share acted on, confirmed-case rate by class.
+
+Inputs
+- ``alerts``: one row per alert sent: ``alert_id, area_id, risk_class, state, role, alerted_on`` (date
+  the e-mail carrying it was sent; ``state`` is the name of the area's first-level parent, ``role`` the
+  recipient's role).
+- ``feedback``: ``alert_id, outcome, action_date, confirmed_cases`` (any number of rows per alert).
+
+Definitions
+- *delay*: days from ``alerted_on`` to the earliest ``referred`` action date (referrals dated before the
+  alert count as 0: the case was already known).
+- *acted on*: the alert has a ``referred``, ``inspection``, ``confirmed`` or ``false_alarm`` outcome
+  (someone looked); ``no_action`` or no feedback is not acted on.
+- *confirmed-case rate* of a risk class: alerts with a ``confirmed`` outcome and at least one case,
+  over alerts of that class with any feedback (alerts nobody reported on are not counted as negatives).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+ACTED = ("referred", "inspection", "confirmed", "false_alarm")
+ALERT_COLUMNS = ["alert_id", "area_id", "risk_class", "state", "role", "alerted_on"]
+FEEDBACK_COLUMNS = ["alert_id", "outcome", "action_date", "confirmed_cases"]
+
+
+def outcome_table(alerts: pd.DataFrame, feedback: pd.DataFrame) -> pd.DataFrame:
+    """One row per alert: its columns plus ``has_feedback``, ``acted``, ``referred_on``, ``delay_days``,
+    ``confirmed`` (bool) and ``cases`` (sum of confirmed cases, 0 when none)."""
+    fb = feedback.assign(action_date=pd.to_datetime(feedback["action_date"]))
+    referred = (
+        fb[fb["outcome"] == "referred"].groupby("alert_id", as_index=False)["action_date"].min()
+        .rename(columns={"action_date": "referred_on"})
+    )  # fmt: skip
+    cases = (
+        fb[fb["outcome"] == "confirmed"].groupby("alert_id", as_index=False)["confirmed_cases"].sum()
+        .rename(columns={"confirmed_cases": "cases"})
+    )  # fmt: skip
+    out = (
+        alerts[ALERT_COLUMNS]
+        .merge(referred, on="alert_id", how="left")
+        .merge(cases, on="alert_id", how="left")
+    )
+    out["has_feedback"] = out["alert_id"].isin(set(fb["alert_id"]))
+    out["acted"] = out["alert_id"].isin(set(fb.loc[fb["outcome"].isin(ACTED), "alert_id"]))
+    referred_on = pd.to_datetime(out["referred_on"])
+    delay = (referred_on - pd.to_datetime(out["alerted_on"])).dt.days
+    out["delay_days"] = delay.clip(lower=0)
+    out["cases"] = pd.to_numeric(out["cases"]).fillna(0).astype(int)
+    out["confirmed"] = out["cases"] > 0
+    return out
+
+
+def delay_summary(table: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """Referral delay in days: ``n_referred``, ``median``, ``p90`` overall (``by`` None) or per group."""
+    referred = table[table["delay_days"].notna()]
+    if by is None:
+        groups = {"all": referred["delay_days"]}
+    else:
+        groups = {str(k): g["delay_days"] for k, g in referred.groupby(by, dropna=False)}
+    rows = [
+        {"group": k, "n_referred": len(v), "median": float(v.median()), "p90": float(v.quantile(0.9))}
+        for k, v in groups.items()
+        if len(v)
+    ]
+    return pd.DataFrame(rows, columns=["group", "n_referred", "median", "p90"])
+
+
+def rates_by_class(table: pd.DataFrame) -> pd.DataFrame:
+    """Per risk class: ``n_alerts``, ``n_feedback``, ``acted_share`` (of alerts), ``confirmed_rate`` (of
+    alerts with feedback; NaN when none) and ``cases``."""
+    rows = []
+    for risk_class, g in table.groupby("risk_class"):
+        with_fb = g[g["has_feedback"]]
+        rows.append(
+            {
+                "risk_class": risk_class,
+                "n_alerts": len(g),
+                "n_feedback": len(with_fb),
+                "acted_share": float(g["acted"].mean()),
+                "confirmed_rate": float(with_fb["confirmed"].mean()) if len(with_fb) else float("nan"),
+                "cases": int(g["cases"].sum()),
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["risk_class", "n_alerts", "n_feedback", "acted_share", "confirmed_rate", "cases"]
+    )

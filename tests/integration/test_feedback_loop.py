@@ -1,0 +1,124 @@
+"""The feedback loop on the real warehouse: an alert e-mail's signed link opens the form, the outcome is
+recorded, a CSV import adds more, and ``sdg87 report`` shows the figures. Area rows are real (IBGE);
+scores, loads, MLflow metrics and every feedback row are SYNTHETIC."""
+
+# Fixtures imported from test_alert_support are pytest arguments, not redefinitions.
+# ruff: noqa: F811
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from test_alert_support import outbox, skilled_run, warehouse  # noqa: F401 - fixtures
+
+from pipelines.alerting import send_alerts
+from pipelines.cli import main
+from pipelines.feedback import FeedbackError, feedback_labels, import_feedback
+from pipelines.warehouse.schema import Alert, Feedback
+from pipelines.web.app import create_app
+
+TODAY = datetime.now(UTC).date()
+
+
+def _links(settings) -> dict[str, str]:
+    """Feedback link per area name in the Pará office's e-mail (each area's block ends with its link)."""
+    (pa,) = [m for m in outbox(settings) if m["To"].addresses[0].addr_spec == "labour-office-pa@example.org"]
+    text = pa.get_body(("plain",)).get_content()
+    return {
+        name: text[text.index(name) :].split("Record what was done: ")[1].split()[0]
+        for name in ("Abaetetuba", "Abel Figueiredo")
+    }
+
+
+@pytest.fixture
+def sent(settings, warehouse):
+    send_alerts(settings)
+    return _links(settings)
+
+
+def test_feedback_page_records_an_outcome_that_the_report_shows(settings, warehouse, sent, capsys):
+    client = TestClient(create_app(settings))
+    token = sent["Abaetetuba"].split("token=")[1]
+    page = client.get("/feedback", params={"token": token})
+    assert (
+        page.status_code == 200
+        and "Abaetetuba" in page.text
+        and "Referred to protection services" in page.text
+    )
+    referred = (TODAY - timedelta(days=0)).isoformat()
+    done = client.post("/feedback", data={"token": token, "outcome": "referred", "action_date": referred,
+                                          "service": "CREAS Abaetetuba <b>"})  # fmt: skip
+    assert done.status_code == 200 and "Thank you" in done.text
+    again = client.post("/feedback", data={"token": token, "outcome": "referred", "action_date": referred,
+                                           "service": "CREAS Abaetetuba"})  # fmt: skip
+    assert again.status_code == 200  # the same outcome again corrects it, never duplicates
+    with warehouse.connect() as conn:
+        rows = conn.execute(select(Feedback.__table__)).mappings().all()
+    assert len(rows) == 1 and rows[0]["service"] == "CREAS Abaetetuba" and rows[0]["source"] == "web"
+    assert main(["report"]) == 0
+    out = capsys.readouterr().out
+    assert "alerts sent: 4, with feedback: 1, acted on: 25%" in out
+    assert "Pará" in out and "median=0.0" in out
+    html = (settings.reports_dir / "alerts-report.html").read_text()
+    assert "Time from alert to referral" in html and (settings.reports_dir / "alerts-by-class.png").exists()
+
+
+def test_feedback_form_refuses_bad_input_and_forged_links(settings, warehouse, sent):
+    client = TestClient(create_app(settings))
+    token = sent["Abel Figueiredo"].split("token=")[1]
+    future = (TODAY + timedelta(days=3)).isoformat()
+    bad = client.post(
+        "/feedback", data={"token": token, "outcome": "referred", "action_date": future, "service": "x"}
+    )
+    assert bad.status_code == 422 and "in the future" in bad.text
+    no_reason = client.post("/feedback", data={"token": token, "outcome": "no_action"})
+    assert no_reason.status_code == 422 and "reason" in no_reason.text
+    script = client.post(
+        "/feedback", data={"token": token, "outcome": "no_action", "note": "<script>alert(1)</script>"}
+    )
+    assert script.status_code == 200
+    shown = client.get("/feedback", params={"token": token})
+    assert "<script>alert(1)" not in shown.text
+    forged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    assert client.get("/feedback", params={"token": forged}).status_code == 400
+    assert client.post("/feedback", data={"token": forged, "outcome": "false_alarm"}).status_code == 400
+
+
+def test_expired_feedback_link_is_refused(settings, warehouse, sent):
+    token = sent["Abaetetuba"].split("token=")[1]
+    late = TODAY + timedelta(days=settings.link_max_age_days + 1)
+    client = TestClient(create_app(settings, today=lambda: late))
+    page = client.get("/feedback", params={"token": token})
+    assert page.status_code == 400 and "expired" in page.text
+
+
+def test_csv_import_is_all_or_nothing_and_idempotent(settings, warehouse, sent, tmp_path):
+    with warehouse.connect() as conn:
+        ids = conn.execute(select(Alert.alert_id).order_by(Alert.alert_id)).scalars().all()
+    good = tmp_path / "feedback.csv"
+    good.write_text("alert_id,outcome,action_date,service,confirmed_cases,note\n"
+                    f"{ids[0]},inspection,{TODAY},,,\n{ids[0]},confirmed,{TODAY},,2,\n"
+                    f"{ids[1]},false_alarm,,,,\n", encoding="utf-8")  # fmt: skip
+    assert import_feedback(good, settings) == {"rows": 3, "alerts": 2}
+    assert import_feedback(good, settings) == {"rows": 3, "alerts": 2}
+    with warehouse.connect() as conn:
+        assert len(conn.execute(select(Feedback.feedback_id)).all()) == 3
+        labels = feedback_labels(conn)
+    assert labels.set_index("area_id").loc["BRA.1500107", "confirmed_cases"] == 2
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"alert_id,outcome,confirmed_cases\n{ids[2]},confirmed,-1\nx,referred,\n{ids[2]},maybe,\n")
+    with pytest.raises(FeedbackError, match="3 bad row"):
+        import_feedback(bad, settings)
+    unknown = tmp_path / "unknown.csv"
+    unknown.write_text("alert_id,outcome\n999999,false_alarm\n")
+    with pytest.raises(FeedbackError, match="unknown alert"):
+        import_feedback(unknown, settings)
+    assert main(["feedback", "import", str(good)]) == 0
+
+
+def test_report_on_an_empty_warehouse(settings, capsys):
+    assert main(["report"]) == 0
+    out = capsys.readouterr().out
+    assert "alerts sent: 0" in out and "(no referrals recorded yet)" in out
