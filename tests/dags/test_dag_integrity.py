@@ -15,6 +15,7 @@ EXPECTED = {
     "train_models": {"schedule": "asset", "tags": {"models"}},
     "score_areas": {"schedule": "asset", "tags": {"scores"}},
     "send_alerts": {"schedule": "asset", "tags": {"alerts"}},
+    "check_deliveries": {"schedule": "cron", "tags": {"alerts", "monitoring"}},
 }
 
 
