@@ -27,6 +27,7 @@ from pipelines.ingest.area_geometry import with_geometry
 from pipelines.ingest.connector import AREA_COLUMNS, Connector, Staged
 from pipelines.ingest.csv_reader import read_csv_strict, to_number
 from pipelines.ingest.errors import SourceFormatError
+from pipelines.ingest.geometry_checks import checked_polygons
 from pipelines.quality.suites import area_suite
 
 BOUNDARY_VERSION = "geodata-br@c39dfb04"
@@ -62,7 +63,10 @@ def read_municipalities(path: Path) -> pd.DataFrame:
 
 
 def read_boundaries(folder: Path) -> gpd.GeoDataFrame:
-    """All ``geojs-*-mun.json`` polygons as one frame: ``ibge7`` (int), ``geometry`` (EPSG:4326, repaired)."""
+    """All ``geojs-*-mun.json`` polygons as one frame: ``ibge7`` (int), ``geometry`` (EPSG:4326, repaired).
+
+    Each file's geometries pass :func:`~pipelines.ingest.geometry_checks.checked_polygons`.
+    """
     files = sorted(folder.glob("geojs-*-mun.json"))
     if not files:
         raise SourceFormatError(folder, "missing files", "no geojs-*-mun.json boundary file")
@@ -74,15 +78,14 @@ def read_boundaries(folder: Path) -> gpd.GeoDataFrame:
             raise SourceFormatError(file, "unreadable GeoJSON", str(exc)) from exc
         if "id" not in part.columns:
             raise SourceFormatError(file, "missing columns", "features have no 'id' property")
-        parts.append(part)
-    frame = pd.concat(parts, ignore_index=True)
-    ids = pd.to_numeric(frame["id"], errors="coerce")
-    if ids.isna().any():
-        raise SourceFormatError(
-            folder, "IBGE code", f"feature id {frame['id'][ids.isna()].iloc[0]!r} is not a code"
-        )
-    geometry = shapely.make_valid(frame.geometry.values)
-    return gpd.GeoDataFrame({"ibge7": ids.astype("int64")}, geometry=geometry, crs="EPSG:4326")
+        ids = pd.to_numeric(part["id"], errors="coerce")
+        if ids.isna().any():
+            raise SourceFormatError(
+                file, "IBGE code", f"feature id {part['id'][ids.isna()].iloc[0]!r} is not a code"
+            )
+        geometry = checked_polygons(part, part["id"], file)
+        parts.append(gpd.GeoDataFrame({"ibge7": ids.astype("int64")}, geometry=geometry, crs="EPSG:4326"))
+    return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs="EPSG:4326")
 
 
 def build_areas(munis: pd.DataFrame, bounds: gpd.GeoDataFrame) -> pd.DataFrame:

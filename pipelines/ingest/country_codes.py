@@ -58,6 +58,17 @@ NO_ISO3_GEO = frozenset(
 )  # fmt: skip
 
 
+# World Bank regional, income and lending-group aggregates (not countries); their rows are excluded, logged.
+WB_AGGREGATES = frozenset(
+    {
+        "ARB", "CEB", "CSS", "DFS", "EAP", "EAR", "EAS", "ECA", "ECS", "EMU", "EUU", "FCS", "HIC", "HPC",
+        "IBD", "IBT", "IDA", "IDB", "IDX", "LAC", "LCN", "LDC", "LIC", "LMC", "LMY", "LTE", "MEA", "MIC",
+        "MNA", "NAC", "OED", "OSS", "PRE", "PSS", "PST", "SAS", "SSA", "SSF", "SST", "TEA", "TEC", "TLA",
+        "TMN", "TSA", "TSS", "UMC", "WLD",
+    }
+)  # fmt: skip
+
+
 def normalise_name(name: str) -> str:
     """Lower-case ASCII words: accents, punctuation and ``&`` dropped (``Côte d'Ivoire`` → ``cote d ivoire``)."""
     ascii_name = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()

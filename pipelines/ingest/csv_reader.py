@@ -73,7 +73,17 @@ def read_csv_strict(
     text = decode_utf8(path)
     parts = text.split("\n", skip_lines)
     body = parts[skip_lines] if len(parts) > skip_lines else ""
-    _check_rows(path, body, list(required), skip_lines + 1)
+    return read_csv_text(body, path, required, skip_lines + 1, dtype)
+
+
+def read_csv_text(
+    body: str, path: Path, required: Iterable[str], first_line: int = 1, dtype: dict | None = None
+) -> pd.DataFrame:
+    """Parse CSV ``body`` (header first) read from ``path`` with the checks of :func:`read_csv_strict`.
+
+    ``first_line`` is the 1-based line of the header in the file, so errors name the file's own lines.
+    """
+    _check_rows(path, body, list(required), first_line)
     try:
         return pd.read_csv(io.StringIO(body), dtype=dtype)
     except (ValueError, pd.errors.ParserError) as exc:

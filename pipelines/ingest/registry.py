@@ -10,17 +10,33 @@ from pipelines.ingest import (
     brazil_census,
     brazil_employer_list,
     brazil_population,
+    world_admin1,
     world_areas,
+    world_ceacr,
     world_gapminder,
     world_ilab,
+    world_ilab_goods,
     world_sdg871,
+    world_wb_poverty,
     world_wdi_child_labour,
+    world_wdi_protection,
 )
 from pipelines.ingest.connector import Connector
 
 SOURCE_FAMILIES: dict[str, list[str]] = {
     "brazil": ["brazil_areas", "brazil_employer_list", "brazil_census", "brazil_population"],
-    "world": ["world_areas", "world_sdg871", "world_wdi_child_labour", "world_gapminder", "world_ilab"],
+    "world": [
+        "world_areas",
+        "world_admin1",
+        "world_sdg871",
+        "world_wdi_child_labour",
+        "world_gapminder",
+        "world_ilab",
+        "world_ilab_goods",
+        "world_ceacr",
+        "world_wb_poverty",
+        "world_wdi_protection",
+    ],
 }
 
 CONNECTORS: dict[str, Connector] = {
@@ -35,6 +51,11 @@ CONNECTORS: dict[str, Connector] = {
         world_wdi_child_labour,
         world_gapminder,
         world_ilab,
+        world_ilab_goods,
+        world_ceacr,
+        world_wb_poverty,
+        world_wdi_protection,
+        world_admin1,
     )
 }
 

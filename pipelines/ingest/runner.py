@@ -2,44 +2,56 @@
 
 1. Checksum every input file (sha256). If it equals the newest *published* load of the source, record an
    ``unchanged`` lineage row and stop.
-2. Stage with the connector (a parsing error raises ``SourceFormatError`` and writes nothing).
-3. Validate the staging frame with the source's suite. On failure: write the frame to
-   ``<quarantine_dir>/<source>/<run_id>.csv``, record a ``rejected`` lineage row, publish nothing, raise
-   :class:`~pipelines.quality.DataQualityError`.
-4. Publish in one transaction: upsert indicators, upsert rows on the table's primary key (stamped with the
-   run id), insert the ``published`` lineage row with row counts, checksum and the validation summary.
+2. Stage with the connector. A parsing error raises ``SourceFormatError``: nothing is published, a
+   ``rejected`` lineage row records the rule and message, and the operator is e-mailed.
+3. Validate the staging frame with the source's suite, extended with the history rules: row count within
+   a factor of the previous published load, and (observations) newest ``period`` not older than the newest
+   already published. Every validation writes an HTML report under ``<SDG87_HOME>/gx/``. On failure: write
+   the frame to ``<quarantine_dir>/<source>/<run_id>.csv``, record a ``rejected`` lineage row, e-mail the
+   operator, publish nothing, raise :class:`~pipelines.quality.DataQualityError`.
+4. Publish in one transaction (:mod:`pipelines.ingest.publish`): indicators, rows stamped with the run id,
+   and the ``published`` lineage row with row counts, checksum and the validation summary.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, bindparam
+from sqlalchemy import Engine
 
-from pipelines.ingest.connector import Connector, Staged
+from pipelines.ingest.connector import Connector
 from pipelines.ingest.errors import SourceFormatError
+from pipelines.ingest.operator_notice import send_operator_notice
+from pipelines.ingest.publish import publish_areas, publish_observations
 from pipelines.ingest.registry import connector_for
-from pipelines.quality import DataQualityError, ValidationReport, validate_frame
+from pipelines.quality import DataQualityError, SuiteSpec, ValidationReport, validate_frame
+from pipelines.quality.report_html import write_validation_html
 from pipelines.settings import Settings, get_settings
 from pipelines.sql_files import query
 from pipelines.warehouse.engine import make_engine, migrate
-from pipelines.warehouse.schema import Area, Indicator, IngestRun, Observation
-from pipelines.warehouse.writes import upsert
+from pipelines.warehouse.schema import IngestRun
 
 QUARANTINE_EXAMPLES = 3
 
 
 def resolve_inputs(connector: Connector, data_dir: Path, path: Path | str | None = None) -> dict[str, Path]:
-    """Role → absolute input path. ``path`` may be a data root folder, or a file replacing the primary input."""
+    """Role → absolute input path.
+
+    ``path`` may be a data root folder (it holds the primary input at its usual place), or a file — or, for a
+    source whose primary input is a folder, a folder — replacing the primary input.
+    """
     root = Path(data_dir)
     override = None
     if path is not None:
         path = Path(path)
-        if path.is_dir():
+        primary = Path(next(iter(connector.inputs.values())))
+        if path.is_dir() and ((path / primary).exists() or primary.suffix):
             root = path
         else:
             override = path
@@ -65,12 +77,6 @@ def inputs_sha256(files: dict[str, Path]) -> str:
     return digest.hexdigest()
 
 
-def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
-    """Plain dict rows with NaN/NA turned into None (NULL)."""
-    sub = frame[columns].astype(object)
-    return sub.where(sub.notna(), None).to_dict(orient="records")
-
-
 def _lineage(run_id, connector, files, checksum, status, rows_in, rows_published, report, started) -> dict:
     return {
         "run_id": run_id,
@@ -86,23 +92,6 @@ def _lineage(run_id, connector, files, checksum, status, rows_in, rows_published
         "started_at": started,
         "finished_at": datetime.now(UTC),
     }
-
-
-def _publish_areas(conn: Connection, connector: Connector, frame: pd.DataFrame, run_id: str) -> int:
-    rows = _records(frame.assign(ingest_run_id=run_id), [c.name for c in Area.__table__.columns])
-    keep = [r["area_id"] for r in rows if r["area_id"] in connector.keep_existing]
-    if keep:
-        stmt = query("ingest_existing_area_ids").bindparams(bindparam("area_ids", expanding=True))
-        existing = set(conn.execute(stmt, {"area_ids": keep}).scalars())
-        rows = [r for r in rows if r["area_id"] not in existing]
-    return upsert(conn, Area.__table__, rows)
-
-
-def _publish_observations(conn: Connection, staged: Staged, run_id: str) -> int:
-    indicators = _records(staged.indicators, [c.name for c in Indicator.__table__.columns])
-    upsert(conn, Indicator.__table__, indicators)
-    columns = [c.name for c in Observation.__table__.columns]
-    return upsert(conn, Observation.__table__, _records(staged.frame.assign(ingest_run_id=run_id), columns))
 
 
 def quarantine(frame: pd.DataFrame, settings: Settings, source: str, run_id: str) -> Path:
@@ -136,9 +125,26 @@ def _known_areas(engine: Engine) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["area_id", "level", "study"])
 
 
-def _latest_checksum(engine: Engine, source: str) -> str | None:
+def _previous_load(engine: Engine, source: str) -> tuple[str | None, int | None]:
+    """(checksum, staging rows) of the newest published load of ``source``; (None, None) if never."""
     with engine.connect() as conn:
-        return conn.execute(query("ingest_latest_published_checksum"), {"source": source}).scalar()
+        row = conn.execute(query("ingest_previous_load"), {"source": source}).first()
+    return (row.file_sha256, row.rows_in) if row else (None, None)
+
+
+def _newest_period_year(engine: Engine, source: str) -> int | None:
+    with engine.connect() as conn:
+        newest = conn.execute(query("ingest_newest_period"), {"source": source}).scalar()
+    if newest is None:
+        return None
+    # SQLite returns the ISO text of the date, PostgreSQL a date.
+    return newest.year if isinstance(newest, date) else int(str(newest)[:4])
+
+
+def with_history(spec: SuiteSpec, previous_rows: int | None, newest_year: int | None) -> SuiteSpec:
+    """The suite plus the row-count-change rule and, for observation frames, the freshness rule."""
+    newest = {"period": float(newest_year)} if newest_year is not None and "period" in spec.columns else {}
+    return dataclasses.replace(spec, previous_rows=previous_rows, newest_min=spec.newest_min | newest)
 
 
 def _insert_lineage(engine: Engine, lineage: dict) -> None:
@@ -156,12 +162,34 @@ def _result(connector: Connector, status: str, rows_in: int, rows_published: int
     }
 
 
-def run_source(name: str, path: Path | str | None = None, settings: Settings | None = None) -> dict:
+def _stage(connector: Connector, files: dict[str, Path], settings: Settings, engine: Engine, run, checksum):
+    """Stage the inputs; a format error is recorded as a ``rejected`` load, mailed, and re-raised."""
+    run_id, started = run
+    try:
+        return connector.stage(files)
+    except SourceFormatError as exc:
+        lineage = _lineage(run_id, connector, files, checksum, "rejected", 0, 0, None, started)
+        lineage["validation_success"] = False
+        lineage["validation_summary"] = json.dumps(
+            {"format_error": exc.rule, "line": exc.line, "message": str(exc)}
+        )
+        _insert_lineage(engine, lineage)
+        send_operator_notice(settings, connector.name, run_id, f"unreadable input ({exc.rule})", str(exc))
+        raise
+
+
+def run_source(
+    name: str,
+    path: Path | str | None = None,
+    settings: Settings | None = None,
+    accept_row_change: bool = False,
+) -> dict:
     """Load source ``name`` (see ``SOURCE_FAMILIES``) from the data folder, or from ``path`` if given.
 
     Returns ``{source, status, rows_in, rows_published, run_id}`` with status ``published`` or
-    ``unchanged``. Raises ``SourceFormatError`` (nothing written) or ``DataQualityError`` (rejected lineage
-    row and quarantine file written, nothing published).
+    ``unchanged``. Raises ``SourceFormatError`` (rejected lineage row) or ``DataQualityError`` (rejected
+    lineage row and quarantine file); either way nothing is published and the operator is e-mailed.
+    ``accept_row_change`` drops the row-count-change rule for one load an operator has checked by hand.
     """
     settings = settings or get_settings()
     connector = connector_for(name)
@@ -172,23 +200,37 @@ def run_source(name: str, path: Path | str | None = None, settings: Settings | N
     migrate(settings.warehouse_url)
     engine = make_engine(settings.warehouse_url)
     try:
-        if _latest_checksum(engine, connector.name) == checksum:
+        previous_sha, previous_rows = _previous_load(engine, connector.name)
+        if previous_sha == checksum:
             lineage = _lineage(run_id, connector, files, checksum, "unchanged", 0, 0, None, started)
             _insert_lineage(engine, lineage)
             return _result(connector, "unchanged", 0, 0, run_id)
-        staged = connector.stage(files)
-        report = validate_frame(staged.frame, connector.suite(staged.frame, _known_areas(engine)))
+        staged = _stage(connector, files, settings, engine, (run_id, started), checksum)
+        newest = _newest_period_year(engine, connector.name) if connector.target == "observation" else None
+        spec = with_history(
+            connector.suite(staged.frame, _known_areas(engine)),
+            None if accept_row_change else previous_rows,
+            newest,
+        )
+        report = validate_frame(staged.frame, spec)
         rows_in = len(staged.frame)
+        status = "published" if report.success else "rejected"
+        write_validation_html(
+            report, settings.gx_dir, source=connector.name, run_id=run_id,
+            file=str(next(iter(files.values()))), status=status, rows=rows_in,
+        )  # fmt: skip
         if not report.success:
             qpath = quarantine(staged.frame, settings, connector.name, run_id)
             lineage = _lineage(run_id, connector, files, checksum, "rejected", rows_in, 0, report, started)
             _insert_lineage(engine, lineage)
-            raise DataQualityError(failure_message(connector, files, report, qpath), report, qpath)
+            message = failure_message(connector, files, report, qpath)
+            send_operator_notice(settings, connector.name, run_id, "data-quality gate", message)
+            raise DataQualityError(message, report, qpath)
         with engine.begin() as conn:  # one transaction: rows and their lineage row, or nothing
             if connector.target == "area":
-                published = _publish_areas(conn, connector, staged.frame, run_id)
+                published = publish_areas(conn, connector, staged.frame, run_id)
             else:
-                published = _publish_observations(conn, staged, run_id)
+                published = publish_observations(conn, staged, run_id)
             lineage = _lineage(
                 run_id, connector, files, checksum, "published", rows_in, published, report, started
             )

@@ -27,6 +27,7 @@ from pipelines.ingest.connector import AREA_COLUMNS, Connector, Staged
 from pipelines.ingest.country_codes import name_to_iso3, normalise_name, read_entities
 from pipelines.ingest.csv_reader import read_csv_strict, to_number
 from pipelines.ingest.errors import CrosswalkError, SourceFormatError
+from pipelines.ingest.geometry_checks import checked_polygons
 from pipelines.quality.suites import area_suite
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ MERGE_INTO = {"n cyprus": "CYP", "somaliland": "SOM"}
 
 
 def read_map(path: Path) -> gpd.GeoDataFrame:
-    """The Natural Earth polygons with a fixed ``iso3`` column; one row per ISO3 (merged units dissolved)."""
+    """The Natural Earth polygons (``name``, ``iso_a3``), checked and repaired by ``checked_polygons``."""
     shp = next(iter(sorted(path.glob("*.shp"))), None) if path.is_dir() else path
     if shp is None:
         raise SourceFormatError(path, "missing files", "no .shp file in the folder")
@@ -47,7 +48,7 @@ def read_map(path: Path) -> gpd.GeoDataFrame:
         raw = pyogrio.read_dataframe(shp, columns=["name", "iso_a3"])
     except Exception as exc:  # pyogrio raises several driver-specific errors
         raise SourceFormatError(shp, "unreadable shapefile", str(exc)) from exc
-    return raw
+    return raw.set_geometry(checked_polygons(raw, raw["name"], shp))
 
 
 def fix_iso3(raw: gpd.GeoDataFrame, names: dict[str, str], path: Path) -> gpd.GeoDataFrame:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -56,13 +57,46 @@ def _unit_column(unit: str) -> str:
     return "value__" + re.sub(r"\W", "_", unit)
 
 
+def _year_column(column: str) -> str:
+    return column + "__year"
+
+
+def _as_year(values: pd.Series) -> pd.Series:
+    """Dates (``datetime.date``/timestamps) as their year; numbers unchanged; unparseable → NaN."""
+    if pd.api.types.is_numeric_dtype(values):
+        return values.astype(float)
+    return pd.Series([getattr(v, "year", math.nan) for v in values], index=values.index, dtype=float)
+
+
 def validation_frame(frame: pd.DataFrame, spec: SuiteSpec) -> pd.DataFrame:
-    """Return a copy of ``frame`` with one ``value__<unit>`` column per unit range (NaN on other rows)."""
+    """Return a copy of ``frame`` with the derived columns the suite checks.
+
+    One ``value__<unit>`` column per unit range (NaN on other rows) and one ``<column>__year`` column per
+    freshness rule on a date column.
+    """
     out = frame.copy()
     if spec.ranges_by_unit and {"unit", "value"} <= set(frame.columns):
         for unit in spec.ranges_by_unit:
             out[_unit_column(unit)] = frame["value"].where(frame["unit"] == unit)
+    for col in spec.newest_min:
+        if col in frame.columns:
+            out[_year_column(col)] = _as_year(frame[col])
     return out
+
+
+def _history_expectations(gxe, spec: SuiteSpec, present: set[str]) -> list:
+    """Row-count change versus the previous load, and freshness (newest values not older than before)."""
+    exps: list = []
+    if spec.previous_rows:
+        lo = math.ceil(spec.previous_rows / spec.max_row_change)
+        hi = math.floor(spec.previous_rows * spec.max_row_change)
+        meta = {"rule": "row_count_change", "previous_rows": spec.previous_rows}
+        exps.append(gxe.ExpectTableRowCountToBeBetween(min_value=lo, max_value=hi, meta=meta))
+    for col, newest in spec.newest_min.items():
+        if _year_column(col) in present:
+            meta = {"rule": "freshness", "column": col}
+            exps.append(gxe.ExpectColumnMaxToBeBetween(column=_year_column(col), min_value=newest, meta=meta))
+    return exps
 
 
 def _expectations(gxe, spec: SuiteSpec, frame: pd.DataFrame) -> list:
@@ -94,7 +128,7 @@ def _expectations(gxe, spec: SuiteSpec, frame: pd.DataFrame) -> list:
             )
     lo, hi = spec.row_count
     exps.append(gxe.ExpectTableRowCountToBeBetween(min_value=lo, max_value=hi))
-    return exps
+    return exps + _history_expectations(gxe, spec, present)
 
 
 def _failure(result, frame: pd.DataFrame) -> FailedExpectation:
@@ -105,6 +139,12 @@ def _failure(result, frame: pd.DataFrame) -> FailedExpectation:
         column = f"{kwargs['column_A']}>={kwargs['column_B']}"
     if column.startswith("value__"):
         column = f"value (unit {column.removeprefix('value__')})"
+    if column.endswith("__year"):
+        column = f"{column.removesuffix('__year')} (as year)"
+    rule = config.type
+    meta = config.meta or {}
+    if meta.get("rule"):
+        rule = f"{config.type} ({meta['rule']})"
     res = result.result or {}
     if "unexpected_count" in res:
         detail = f"{res.get('unexpected_count')} unexpected values"
@@ -116,13 +156,17 @@ def _failure(result, frame: pd.DataFrame) -> FailedExpectation:
         bounds = {k: kwargs[k] for k in ("min_value", "max_value") if kwargs.get(k) is not None}
         if bounds:
             detail += f", expected {bounds}"
+        if meta.get("rule") == "row_count_change":
+            detail += f" (previous load: {meta['previous_rows']} rows)"
+        if meta.get("rule") == "freshness":
+            detail += " (the newest value already published)"
     else:
         detail = "failed"
     idx = [i for i in list(res.get("unexpected_index_list") or [])[:EXAMPLE_ROWS] if i in frame.index]
     # Derived range columns and geometry bytes only make the message unreadable.
-    cols = [c for c in frame.columns if not c.startswith("value__") and not c.endswith("_wkb")]
+    cols = [c for c in frame.columns if not c.startswith("value__") and not c.endswith(("_wkb", "__year"))]
     examples = frame.loc[idx, cols].to_dict(orient="records") if idx else []
-    return FailedExpectation(rule=config.type, column=column, detail=detail, examples=examples)
+    return FailedExpectation(rule=rule, column=column, detail=detail, examples=examples)
 
 
 def validate_frame(frame: pd.DataFrame, spec: SuiteSpec) -> ValidationReport:

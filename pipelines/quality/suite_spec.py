@@ -27,6 +27,10 @@ class SuiteSpec:
     - ``patterns``: column → regular expression every value must match (well-formed ids).
     - ``ordered_pairs``: (a, b) column pairs where ``a >= b`` on every row (e.g. vintage not before period).
     - ``row_count``: (min, max) number of rows; ``None`` leaves a side open.
+    - ``previous_rows``: rows of the previous published load of the same source (``None``: first load);
+      with ``max_row_change`` = f the row count must lie in [previous / f, previous × f].
+    - ``newest_min``: column → the smallest allowed newest value (freshness: e.g. the newest ``period``
+      year may not be older than the newest one already published). Date columns are compared as years.
     """
 
     name: str
@@ -39,3 +43,6 @@ class SuiteSpec:
     patterns: dict[str, str] = field(default_factory=dict)
     ordered_pairs: tuple[tuple[str, str], ...] = ()
     row_count: Bounds = (1, None)
+    previous_rows: int | None = None
+    max_row_change: float = 1.5
+    newest_min: dict[str, float] = field(default_factory=dict)

@@ -30,6 +30,9 @@ UNIT_RANGES: dict[str, Bounds] = {
     "per_100000": (0.0, 100_000.0),
     "percent_gross": (0.0, None),
     "intl_usd_ppp": (0.0, None),
+    "persons_million": (0.0, None),
+    "usd_ppp_2011_per_day": (0.0, None),
+    "age_years": (0.0, 25.0),
 }
 
 OBSERVATION_COLUMNS = ("area_id", "period", "indicator_code", "source", "vintage", "freq", "value")

@@ -1,7 +1,7 @@
-"""The Brazil family loaded into a real SQLite warehouse, and its failure paths.
+"""The Brazil family loaded into a real warehouse, and its failure paths.
 
-The full-sample load runs once per module; failure cases run on a real slice (state of Pará) copied to
-``tmp_path`` and edited there (each edit is described next to it).
+The full-sample load runs once per module on SQLite (slow); failure cases run on SQLite and PostgreSQL on a
+real slice (state of Pará) copied to ``tmp_path`` and edited there (each edit is described next to it).
 """
 
 from __future__ import annotations
@@ -99,11 +99,11 @@ def test_reloading_the_same_files_is_unchanged(loaded):
 
 
 @pytest.fixture
-def para(tmp_path):
-    """A real slice (Pará, 144 municipalities) with its areas loaded into a fresh warehouse."""
+def para(tmp_path, backend_settings):
+    """A real slice (Pará, 144 municipalities) with its areas loaded into a fresh warehouse (both backends)."""
     data = tmp_path / "data"
     slice_sample(SAMPLE_DATA, data, ["PA"])
-    settings = _settings(tmp_path / "var", data)
+    settings = backend_settings.model_copy(update={"data_dir": data})
     run_source("brazil_areas", settings=settings)
     return settings
 
@@ -122,6 +122,15 @@ def _assert_rejected(settings: Settings, err: DataQualityError, file: Path, rule
     counts = _counts(settings)
     assert counts["observations"] == 0
     assert counts["runs"][-1] == ("rejected", source)
+
+
+def _assert_unchanged_but_recorded(settings: Settings, before: dict, source: str) -> None:
+    """Published data unchanged; the failed attempt is one more lineage row, ``rejected``."""
+    after = _counts(settings)
+    assert {k: after[k] for k in ("areas", "observations", "indicators")} == {
+        k: before[k] for k in ("areas", "observations", "indicators")
+    }
+    assert after["runs"] == [*before["runs"], ("rejected", source)]
 
 
 def test_negative_count_is_rejected_and_quarantined(para, tmp_path):
@@ -177,7 +186,7 @@ def test_truncated_file_is_a_format_error_and_writes_nothing(para, tmp_path):
     with pytest.raises(SourceFormatError) as err:
         run_source("brazil_population", path=bad, settings=para)
     assert err.value.rule == "truncated row" and err.value.line == 11 and str(bad) in str(err.value)
-    assert _counts(para) == before
+    _assert_unchanged_but_recorded(para, before, "brazil_population")
 
 
 def test_latin1_file_is_a_format_error_and_writes_nothing(para, tmp_path):
@@ -189,4 +198,4 @@ def test_latin1_file_is_a_format_error_and_writes_nothing(para, tmp_path):
     with pytest.raises(SourceFormatError) as err:
         run_source("brazil_areas", path=bad, settings=para)
     assert err.value.rule == "encoding" and err.value.line is not None and str(bad) in str(err.value)
-    assert _counts(para) == before
+    _assert_unchanged_but_recorded(para, before, "brazil_areas")

@@ -1,4 +1,4 @@
-"""The world family loaded into a real SQLite warehouse; crosswalk and area-ownership cases."""
+"""The world family loaded into a real warehouse (SQLite and PostgreSQL); crosswalk and area-ownership cases."""
 
 from __future__ import annotations
 
@@ -8,27 +8,28 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from pipelines.ingest import SOURCE_FAMILIES, CrosswalkError, run_source, slice_sample
+from pipelines.ingest import SOURCE_FAMILIES, CrosswalkError, SourceFormatError, run_source, slice_sample
 from pipelines.settings import Settings
 from pipelines.warehouse.engine import make_engine
 from pipelines.warehouse.schema import Area, IngestRun, Observation
 from tests.conftest import SAMPLE_DATA
 
-
-def _sqlite(home: Path) -> str:
-    # An explicit SQLite URL: a warehouse URL in the environment (e.g. CI's PostgreSQL) is never touched.
-    return f"sqlite:///{home / 'warehouse.db'}"
-
-
-ILAB = "world/government_response/ilab/ilab_country_year.csv"
-
-
-@pytest.fixture(scope="module")
-def loaded(tmp_path_factory):
-    home = tmp_path_factory.mktemp("var")
-    settings = Settings(home=home, data_dir=SAMPLE_DATA, warehouse_url=_sqlite(home))
-    results = {name: run_source(name, settings=settings) for name in SOURCE_FAMILIES["world"]}
-    return settings, results
+ILAB_XML = "world/government_response/ilab/raw_xml"
+ENTITIES = "world/covariates/gapminder/ddf--entities--geo--country.csv"
+# Rows measured on data/sample (see data/README.md).
+WORLD_ROWS = {
+    "world_areas": 249,
+    "world_admin1": 4_587,
+    "world_sdg871": 243 + 219,
+    "world_wdi_child_labour": 3 * 281,
+    "world_gapminder": 231_235,
+    "world_ilab": 29_528,
+    "world_ilab_goods": 1_362,
+    "world_ceacr": 1_840,
+    "world_wb_poverty": 39_141,
+    "world_wdi_protection": 808,
+}
+AREA_SOURCES = {"world_areas", "world_admin1"}
 
 
 def _scalar(settings: Settings, stmt):
@@ -39,59 +40,91 @@ def _scalar(settings: Settings, stmt):
     return value
 
 
-def test_each_source_publishes_the_measured_rows(loaded):
-    _, results = loaded
+@pytest.mark.slow
+def test_world_family_publishes_the_measured_rows_then_is_unchanged(backend_settings):
+    settings = backend_settings
+    results = {name: run_source(name, settings=settings) for name in SOURCE_FAMILIES["world"]}
     assert {n: (r["status"], r["rows_published"]) for n, r in results.items()} == {
-        "world_areas": ("published", 249),
-        "world_sdg871": ("published", 243 + 219),
-        "world_wdi_child_labour": ("published", 3 * 281),
-        "world_gapminder": ("published", 231_235),
-        "world_ilab": ("published", 9_718),
+        n: ("published", rows) for n, rows in WORLD_ROWS.items()
     }
-
-
-def test_reload_is_unchanged(loaded):
-    settings, _ = loaded
     before = _scalar(settings, select(func.count()).select_from(Observation))
+    assert before == sum(rows for n, rows in WORLD_ROWS.items() if n not in AREA_SOURCES)
     again = [run_source(name, settings=settings)["status"] for name in SOURCE_FAMILIES["world"]]
     assert set(again) == {"unchanged"}
     assert _scalar(settings, select(func.count()).select_from(Observation)) == before
-
-
-def test_unknown_is_missing_never_zero(loaded):
-    settings, _ = loaded
     # Real cell: Afghanistan, 2015 report, labour inspections "Unknown" → no observation at all.
-    count = _scalar(
-        settings,
-        select(func.count()).where(
-            Observation.area_id == "AFG",
-            Observation.period == date(2015, 1, 1),
-            Observation.indicator_code == "ilab_labor_inspections",
-        ),
+    unknown = select(func.count()).where(
+        Observation.area_id == "AFG",
+        Observation.period == date(2015, 1, 1),
+        Observation.indicator_code == "ilab_labor_inspections",
     )
-    assert count == 0
+    assert _scalar(settings, unknown) == 0
 
 
-def test_brazil_area_belongs_to_the_brazil_study(tmp_path):
+def test_brazil_area_belongs_to_the_brazil_study(tmp_path, backend_settings):
     data = tmp_path / "data"
     slice_sample(SAMPLE_DATA, data, ["AC"])
-    settings = Settings(home=tmp_path / "var", data_dir=data, warehouse_url=_sqlite(tmp_path / "var"))
+    settings = backend_settings.model_copy(update={"data_dir": data})
     run_source("brazil_areas", settings=settings)
     result = run_source("world_areas", settings=settings)
     assert result["rows_in"] == 249 and result["rows_published"] == 248
     assert _scalar(settings, select(Area.study).where(Area.area_id == "BRA")) == "brazil"
 
 
-def test_unmatched_country_names_are_listed_and_nothing_is_written(tmp_path, loaded):
-    settings, _ = loaded
-    # Edit: two real rows get invented country names.
-    lines = (SAMPLE_DATA / ILAB).read_text(encoding="utf-8").splitlines(keepends=True)
-    lines[1] = lines[1].replace("Afghanistan", "Atlantis", 1)
-    lines[2] = lines[2].replace("Albania", "Lemuria", 1)
-    bad = Path(tmp_path / "ilab_unmatched.csv")
-    bad.write_text("".join(lines), encoding="utf-8")
-    runs_before = _scalar(settings, select(func.count()).select_from(IngestRun))
+def _ilab_root(tmp_path: Path, edit) -> Path:
+    """A data root holding the real ILAB report files and crosswalk, with ``edit(name, text)`` applied."""
+    root = tmp_path / "data"
+    (root / ILAB_XML).mkdir(parents=True)
+    (root / ENTITIES).parent.mkdir(parents=True)
+    (root / ENTITIES).write_bytes((SAMPLE_DATA / ENTITIES).read_bytes())
+    for src in sorted((SAMPLE_DATA / ILAB_XML).glob("countries_*.xml")):
+        (root / ILAB_XML / src.name).write_text(
+            edit(src.name, src.read_text(encoding="utf-8")), encoding="utf-8"
+        )
+    return root
+
+
+def _published(settings: Settings) -> tuple[int, int]:
+    observations = _scalar(settings, select(func.count()).select_from(Observation))
+    return observations, _scalar(settings, select(func.count()).where(IngestRun.status == "published"))
+
+
+def test_unmatched_country_names_are_listed_and_nothing_is_written(tmp_path, backend_settings):
+    settings = backend_settings
+    run_source("world_areas", settings=settings)
+
+    # Edit: two real countries of the 2019 report get invented names.
+    def rename(name, text):
+        if name != "countries_2019.xml":
+            return text
+        return text.replace("<Name>Afghanistan</Name>", "<Name>Atlantis</Name>").replace(
+            "<Name>Albania</Name>", "<Name>Lemuria</Name>"
+        )
+
+    root = _ilab_root(tmp_path, rename)
+    before = _published(settings)
     with pytest.raises(CrosswalkError) as err:
-        run_source("world_ilab", path=bad, settings=settings)
-    assert err.value.unmatched == ["Atlantis", "Lemuria"] and str(bad) in str(err.value)
-    assert _scalar(settings, select(func.count()).select_from(IngestRun)) == runs_before
+        run_source("world_ilab", path=root, settings=settings)
+    assert err.value.unmatched == ["Atlantis", "Lemuria"] and "countries_2019.xml" in str(err.value)
+    assert _published(settings) == before
+
+
+def test_xml_report_missing_an_element_is_named_and_nothing_is_written(tmp_path, backend_settings):
+    settings = backend_settings
+    run_source("world_areas", settings=settings)
+
+    # Edit: the first <Enforcements> block of the 2019 report is deleted (Afghanistan's).
+    def drop_enforcements(name, text):
+        if name != "countries_2019.xml":
+            return text
+        start, end = text.index("<Enforcements>"), text.index("</Enforcements>") + len("</Enforcements>")
+        return text[:start] + text[end:]
+
+    root = _ilab_root(tmp_path, drop_enforcements)
+    before = _published(settings)
+    with pytest.raises(SourceFormatError) as err:
+        run_source("world_ilab", path=root, settings=settings)
+    message = str(err.value)
+    assert err.value.rule == "missing element" and "countries_2019.xml" in message
+    assert "'Afghanistan'" in message and "<Enforcements>" in message
+    assert _published(settings) == before

@@ -19,7 +19,11 @@ EXPECTED_ROWS = {
     "world_sdg871": 462,
     "world_wdi_child_labour": 843,
     "world_gapminder": 231_235,
-    "world_ilab": 9_718,
+    "world_ilab": 29_528,
+    "world_ilab_goods": 1_362,
+    "world_ceacr": 1_840,
+    "world_wb_poverty": 39_141,
+    "world_wdi_protection": 808,
 }
 
 
@@ -72,3 +76,14 @@ def test_world_areas_fix_minus_99_codes():
     assert {"FRA", "NOR", "XKX", "CYP", "SOM"} <= ids and "-99" not in ids
     assert list(frame.columns) == AREA_COLUMNS
     assert frame["area_id"].is_unique
+
+
+def test_world_admin1_ids_parents_and_missing_polygons():
+    frame = _stage("world_admin1").frame
+    assert len(frame) == 4_587 and frame["area_id"].is_unique
+    assert (frame["area_id"].str.split(".").str[0] == frame["parent_id"]).all()
+    assert set(frame["level"]) == {"1"}
+    # Real features: Somaliland's provinces report under SOM, Kosovo's under XKX.
+    assert {"SOM", "XKX"} <= set(frame["parent_id"])
+    assert frame["geometry_wkb"].isna().sum() == 288  # lost in the publisher's simplification
+    assert frame.loc[frame["geometry_wkb"].notna(), "area_km2"].gt(0).all()

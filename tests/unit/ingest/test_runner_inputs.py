@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pipelines.ingest.errors import SourceFormatError
@@ -28,6 +30,17 @@ def test_a_file_path_replaces_the_primary_input_only(tmp_path):
 def test_a_folder_path_replaces_the_data_root(tmp_path):
     files = resolve_inputs(CENSUS, "/elsewhere", tmp_path)
     assert files["atlas"] == tmp_path / CENSUS.inputs["atlas"]
+
+
+def test_a_folder_replaces_a_folder_primary_input(tmp_path):
+    ilab = CONNECTORS["world_ilab"]
+    reports = tmp_path / "my_reports"
+    reports.mkdir()
+    files = resolve_inputs(ilab, "/elsewhere", reports)
+    assert files["reports"] == reports
+    assert files["countries"] == Path("/elsewhere") / ilab.inputs["countries"]
+    (tmp_path / ilab.inputs["reports"]).mkdir(parents=True)  # a data root holding the usual layout
+    assert resolve_inputs(ilab, "/elsewhere", tmp_path)["reports"] == tmp_path / ilab.inputs["reports"]
 
 
 def test_checksum_is_stable_and_sees_one_byte(tmp_path):

@@ -1,0 +1,1 @@
+"""Throughput benchmarks: timings live here, never in tests."""
