@@ -1,5 +1,6 @@
-"""Ingest the world study area: country boundaries, SDG 8.7.1 and World Bank child-labour series,
-Gapminder covariates and the US DOL ILAB country reports (government response).
+"""Ingest the world study area: country and province boundaries, SDG 8.7.1 and World Bank child-labour
+series, Gapminder and World Bank covariates, the US DOL ILAB country reports (parsed from the published
+XML) and List of Goods, and the ILO supervisory-body comments (a sample; see data/README.md).
 
 Reads the files under `SDG87_DATA_DIR/world/`; writes `area`, `indicator`, `observation` and one
 `ingest_run` lineage row per load, each behind its Great Expectations suite, published in one transaction.

@@ -35,13 +35,17 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_lineage(args: argparse.Namespace) -> int:
+    from sqlalchemy import Integer, String, bindparam
+
     from pipelines.sql_files import query
     from pipelines.warehouse.engine import make_engine
 
     settings = get_settings()
     engine = make_engine(settings.warehouse_url)
+    # Typed binds: PostgreSQL cannot infer the type of a NULL compared with IS NULL.
+    stmt = query("lineage_runs").bindparams(bindparam("source", type_=String), bindparam("limit", type_=Integer))
     with engine.connect() as conn:
-        rows = conn.execute(query("lineage_runs"), {"source": args.source, "limit": args.limit}).all()
+        rows = conn.execute(stmt, {"source": args.source, "limit": args.limit}).all()
     engine.dispose()
     print(f"{'started (UTC)':<20} {'source':<24} {'status':<10} {'gate':<6} {'rows':>9}  sha256")
     for r in rows:
