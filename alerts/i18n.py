@@ -320,6 +320,193 @@ _FR = {
     "cadence_word_monthly": "dans une synthèse mensuelle",
 }
 
+# The pages behind the links in e-mails (confirm, unsubscribe, feedback): keys start with ``web_`` or
+# ``outcome_``; ``web_error_<code>`` words a :class:`FeedbackError` code for the officer.
+_WEB_EN = {
+    "web_footer": "sdg87 — risk alerts for SDG target 8.7. Scores are about areas, never individuals.",
+    "web_feedback_title": "What happened after this alert?",
+    "web_alerted": "alerted on {date}; estimated probability {p}, risk class {risk}, for {year}.",
+    "web_already": "Already recorded: {outcomes}. Sending the same outcome again corrects it.",
+    "web_outcome": "Outcome",
+    "outcome_referred": "Referred to protection services",
+    "outcome_inspection": "Inspection made",
+    "outcome_confirmed": "Cases confirmed",
+    "outcome_false_alarm": "False alarm",
+    "outcome_no_action": "No action",
+    "web_date": "Date (referral or inspection)",
+    "web_service": "Service referred to (e.g. CREAS, Conselho Tutelar, labour inspection)",
+    "web_cases": "Cases confirmed (number)",
+    "web_note": 'Note (for "no action": why). Do not write names or anything that identifies a person.',
+    "web_record": "Record",
+    "web_thanks_title": "Thank you",
+    "web_thanks": "Recorded: {outcome} for {area}.",
+    "web_link_title": "Link not valid",
+    "web_link_invalid": "This link is not valid: it is incomplete or was changed.",
+    "web_link_expired": "This link expired on {date}.",
+    "web_alert_missing_title": "Alert not found",
+    "web_alert_missing": "This alert no longer exists.",
+    "web_confirmed_title": "Subscription confirmed",
+    "web_confirmed": "You will receive alerts for {scope} at {email}.",
+    "web_inactive_title": "Subscription not active",
+    "web_inactive": "This subscription was removed; nothing was changed.",
+    "web_unsubscribe_title": "Stop these e-mails",
+    "web_unsubscribe_text": "Press the button to stop receiving sdg87 alerts for {scope}.",
+    "web_unsubscribe_button": "Unsubscribe",
+    "web_unsubscribed_title": "Unsubscribed",
+    "web_unsubscribed": "No more alerts for {scope} will be sent to {email}.",
+    "web_already_unsubscribed_title": "Already unsubscribed",
+    "web_already_unsubscribed": "This subscription had already ended: nothing more is sent to {email} for {scope}.",
+    "web_unknown_unsubscribe": "This unsubscribe link is not known.",
+    "web_error_outcome": "Choose one of the outcomes.",
+    "web_error_action_date": "The date is not a valid date.",
+    "web_error_future": "The date is in the future.",
+    "web_error_cases": "Cases confirmed must be a whole number, 0 or more.",
+    "web_error_too_long": "The service or the note is too long.",
+    "web_error_referral": "A referral needs its date and the service it went to.",
+    "web_error_confirmed": "Cases confirmed needs the number of cases.",
+    "web_error_no_action": "No action needs a short reason.",
+}
+
+_WEB_PT = {
+    "web_footer": "sdg87 — alertas de risco para a meta 8.7 dos ODS. As pontuações são sobre áreas, nunca sobre pessoas.",
+    "web_feedback_title": "O que aconteceu depois deste alerta?",
+    "web_alerted": "alertado em {date}; probabilidade estimada {p}, classe de risco {risk}, para {year}.",
+    "web_already": "Já registrado: {outcomes}. Enviar o mesmo resultado de novo o corrige.",
+    "web_outcome": "Resultado",
+    "outcome_referred": "Encaminhado à rede de proteção",
+    "outcome_inspection": "Fiscalização realizada",
+    "outcome_confirmed": "Casos confirmados",
+    "outcome_false_alarm": "Alarme falso",
+    "outcome_no_action": "Nenhuma ação",
+    "web_date": "Data (do encaminhamento ou da fiscalização)",
+    "web_service": "Serviço para onde foi encaminhado (ex.: CREAS, Conselho Tutelar, fiscalização do trabalho)",
+    "web_cases": "Casos confirmados (número)",
+    "web_note": 'Observação (para "nenhuma ação": por quê). Não escreva nomes nem nada que identifique uma pessoa.',
+    "web_record": "Registrar",
+    "web_thanks_title": "Obrigado",
+    "web_thanks": "Registrado: {outcome} para {area}.",
+    "web_link_title": "Link inválido",
+    "web_link_invalid": "Este link não é válido: está incompleto ou foi alterado.",
+    "web_link_expired": "Este link expirou em {date}.",
+    "web_alert_missing_title": "Alerta não encontrado",
+    "web_alert_missing": "Este alerta não existe mais.",
+    "web_confirmed_title": "Inscrição confirmada",
+    "web_confirmed": "Você receberá alertas sobre {scope} em {email}.",
+    "web_inactive_title": "Inscrição inativa",
+    "web_inactive": "Esta inscrição foi removida; nada foi alterado.",
+    "web_unsubscribe_title": "Parar estes e-mails",
+    "web_unsubscribe_text": "Clique no botão para deixar de receber alertas sdg87 sobre {scope}.",
+    "web_unsubscribe_button": "Cancelar inscrição",
+    "web_unsubscribed_title": "Inscrição cancelada",
+    "web_unsubscribed": "Nenhum alerta sobre {scope} será mais enviado para {email}.",
+    "web_already_unsubscribed_title": "Inscrição já cancelada",
+    "web_already_unsubscribed": "Esta inscrição já tinha sido cancelada: nada mais é enviado para {email} sobre {scope}.",
+    "web_unknown_unsubscribe": "Este link de cancelamento não é conhecido.",
+    "web_error_outcome": "Escolha um dos resultados.",
+    "web_error_action_date": "A data não é válida.",
+    "web_error_future": "A data está no futuro.",
+    "web_error_cases": "Casos confirmados deve ser um número inteiro, 0 ou mais.",
+    "web_error_too_long": "O serviço ou a observação é longo demais.",
+    "web_error_referral": "Um encaminhamento precisa da data e do serviço para onde foi.",
+    "web_error_confirmed": "Casos confirmados precisa do número de casos.",
+    "web_error_no_action": "Nenhuma ação precisa de um motivo curto.",
+}
+
+_WEB_ES = {
+    "web_footer": "sdg87 — alertas de riesgo para la meta 8.7 de los ODS. Las puntuaciones son sobre zonas, nunca sobre personas.",
+    "web_feedback_title": "¿Qué pasó después de esta alerta?",
+    "web_alerted": "alerta del {date}; probabilidad estimada {p}, clase de riesgo {risk}, para {year}.",
+    "web_already": "Ya registrado: {outcomes}. Enviar el mismo resultado de nuevo lo corrige.",
+    "web_outcome": "Resultado",
+    "outcome_referred": "Derivado a los servicios de protección",
+    "outcome_inspection": "Inspección realizada",
+    "outcome_confirmed": "Casos confirmados",
+    "outcome_false_alarm": "Falsa alarma",
+    "outcome_no_action": "Ninguna acción",
+    "web_date": "Fecha (de la derivación o de la inspección)",
+    "web_service": "Servicio al que se derivó (p. ej., CREAS, Conselho Tutelar, inspección de trabajo)",
+    "web_cases": "Casos confirmados (número)",
+    "web_note": 'Nota (para "ninguna acción": por qué). No escriba nombres ni nada que identifique a una persona.',
+    "web_record": "Registrar",
+    "web_thanks_title": "Gracias",
+    "web_thanks": "Registrado: {outcome} para {area}.",
+    "web_link_title": "Enlace no válido",
+    "web_link_invalid": "Este enlace no es válido: está incompleto o fue modificado.",
+    "web_link_expired": "Este enlace caducó el {date}.",
+    "web_alert_missing_title": "Alerta no encontrada",
+    "web_alert_missing": "Esta alerta ya no existe.",
+    "web_confirmed_title": "Suscripción confirmada",
+    "web_confirmed": "Recibirá alertas sobre {scope} en {email}.",
+    "web_inactive_title": "Suscripción inactiva",
+    "web_inactive": "Esta suscripción fue eliminada; no se cambió nada.",
+    "web_unsubscribe_title": "Dejar de recibir estos correos",
+    "web_unsubscribe_text": "Pulse el botón para dejar de recibir alertas sdg87 sobre {scope}.",
+    "web_unsubscribe_button": "Darse de baja",
+    "web_unsubscribed_title": "Baja confirmada",
+    "web_unsubscribed": "No se enviarán más alertas sobre {scope} a {email}.",
+    "web_already_unsubscribed_title": "Ya dado de baja",
+    "web_already_unsubscribed": "Esta suscripción ya había terminado: no se envía nada más a {email} sobre {scope}.",
+    "web_unknown_unsubscribe": "Este enlace de baja no es conocido.",
+    "web_error_outcome": "Elija uno de los resultados.",
+    "web_error_action_date": "La fecha no es válida.",
+    "web_error_future": "La fecha está en el futuro.",
+    "web_error_cases": "Casos confirmados debe ser un número entero, 0 o más.",
+    "web_error_too_long": "El servicio o la nota es demasiado largo.",
+    "web_error_referral": "Una derivación necesita su fecha y el servicio al que se derivó.",
+    "web_error_confirmed": "Casos confirmados necesita el número de casos.",
+    "web_error_no_action": "Ninguna acción necesita un motivo breve.",
+}
+
+_WEB_FR = {
+    "web_footer": "sdg87 — alertes de risque pour la cible 8.7 des ODD. Les scores portent sur des zones, jamais sur des personnes.",
+    "web_feedback_title": "Que s'est-il passé après cette alerte ?",
+    "web_alerted": "alerte du {date} ; probabilité estimée {p}, classe de risque {risk}, pour {year}.",
+    "web_already": "Déjà enregistré : {outcomes}. Renvoyer le même résultat le corrige.",
+    "web_outcome": "Résultat",
+    "outcome_referred": "Orienté vers les services de protection",
+    "outcome_inspection": "Inspection effectuée",
+    "outcome_confirmed": "Cas confirmés",
+    "outcome_false_alarm": "Fausse alerte",
+    "outcome_no_action": "Aucune action",
+    "web_date": "Date (de l'orientation ou de l'inspection)",
+    "web_service": "Service saisi (p. ex. CREAS, Conselho Tutelar, inspection du travail)",
+    "web_cases": "Cas confirmés (nombre)",
+    "web_note": "Note (pour « aucune action » : pourquoi). N'écrivez ni nom ni rien qui identifie une personne.",
+    "web_record": "Enregistrer",
+    "web_thanks_title": "Merci",
+    "web_thanks": "Enregistré : {outcome} pour {area}.",
+    "web_link_title": "Lien non valide",
+    "web_link_invalid": "Ce lien n'est pas valide : il est incomplet ou a été modifié.",
+    "web_link_expired": "Ce lien a expiré le {date}.",
+    "web_alert_missing_title": "Alerte introuvable",
+    "web_alert_missing": "Cette alerte n'existe plus.",
+    "web_confirmed_title": "Abonnement confirmé",
+    "web_confirmed": "Vous recevrez les alertes pour {scope} à l'adresse {email}.",
+    "web_inactive_title": "Abonnement inactif",
+    "web_inactive": "Cet abonnement a été supprimé ; rien n'a été modifié.",
+    "web_unsubscribe_title": "Ne plus recevoir ces e-mails",
+    "web_unsubscribe_text": "Appuyez sur le bouton pour ne plus recevoir les alertes sdg87 pour {scope}.",
+    "web_unsubscribe_button": "Se désabonner",
+    "web_unsubscribed_title": "Désabonnement effectué",
+    "web_unsubscribed": "Plus aucune alerte pour {scope} ne sera envoyée à {email}.",
+    "web_already_unsubscribed_title": "Déjà désabonné",
+    "web_already_unsubscribed": "Cet abonnement avait déjà pris fin : plus rien n'est envoyé à {email} pour {scope}.",
+    "web_unknown_unsubscribe": "Ce lien de désabonnement est inconnu.",
+    "web_error_outcome": "Choisissez l'un des résultats.",
+    "web_error_action_date": "La date n'est pas valide.",
+    "web_error_future": "La date est dans le futur.",
+    "web_error_cases": "Cas confirmés doit être un nombre entier, 0 ou plus.",
+    "web_error_too_long": "Le service ou la note est trop long.",
+    "web_error_referral": "Une orientation a besoin de sa date et du service saisi.",
+    "web_error_confirmed": "Cas confirmés a besoin du nombre de cas.",
+    "web_error_no_action": "Aucune action a besoin d'une brève raison.",
+}
+
+_EN = {**_EN, **_WEB_EN}
+_PT = {**_PT, **_WEB_PT}
+_ES = {**_ES, **_WEB_ES}
+_FR = {**_FR, **_WEB_FR}
+
 CATALOG = {"en": _EN, "pt": _PT, "es": _ES, "fr": _FR}
 
 
@@ -332,3 +519,20 @@ def plural(catalog: dict[str, str], key: str, count: int) -> str:
     """``singular|plural`` entries: the form for ``count``."""
     singular, _, many = catalog[key].partition("|")
     return singular if count == 1 else (many or singular)
+
+
+def negotiate(accept_language: str | None) -> str:
+    """The language of :data:`LANGUAGES` a browser prefers most, from its ``Accept-Language`` header
+    (``pt-BR,pt;q=0.9,en;q=0.8``); English when none is offered or the header is malformed."""
+    ranked = []
+    for position, part in enumerate((accept_language or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = params.strip().removeprefix("q=") if params.strip().startswith("q=") else "1"
+        try:
+            weight = float(quality)
+        except ValueError:
+            continue
+        primary = tag.strip().split("-")[0].lower()
+        if primary in LANGUAGES and weight > 0:
+            ranked.append((-weight, position, primary))
+    return min(ranked)[2] if ranked else "en"

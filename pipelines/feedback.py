@@ -19,14 +19,21 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from pipelines.settings import Settings, get_settings
 from pipelines.warehouse.engine import make_engine, migrate
-from pipelines.warehouse.schema import Alert, Area, Feedback
+from pipelines.warehouse.schema import Alert, Area, Feedback, Subscription
 
 OUTCOMES = ("referred", "inspection", "confirmed", "false_alarm", "no_action")
 CSV_COLUMNS = ["alert_id", "outcome", "action_date", "service", "confirmed_cases", "note"]
 
 
 class FeedbackError(ValueError):
-    """Feedback that cannot be stored as given; the message names the field and the rule."""
+    """Feedback that cannot be stored as given; the message names the field and the rule. ``code`` names
+    the rule for pages that word it in the officer's language: ``alert_id``, ``outcome``, ``action_date``,
+    ``future``, ``cases``, ``too_long``, ``referral``, ``confirmed``, ``no_action``, ``unknown_alert``,
+    ``file`` (CSV import)."""
+
+    def __init__(self, message: str, code: str = "file") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -42,7 +49,7 @@ class FeedbackEntry:
 def _clean_text(value: object, limit: int, what: str) -> str | None:
     text = " ".join(str(value or "").split())
     if len(text) > limit:
-        raise FeedbackError(f"{what} is longer than {limit} characters")
+        raise FeedbackError(f"{what} is longer than {limit} characters", "too_long")
     return text or None
 
 
@@ -51,29 +58,29 @@ def parse_entry(raw: dict, today: date) -> FeedbackEntry:
     try:
         alert_id = int(str(raw.get("alert_id", "")).strip())
     except ValueError as exc:
-        raise FeedbackError("alert_id must be a whole number") from exc
+        raise FeedbackError("alert_id must be a whole number", "alert_id") from exc
     outcome = str(raw.get("outcome") or "").strip()
     if outcome not in OUTCOMES:
-        raise FeedbackError(f"outcome {outcome!r} is not one of {list(OUTCOMES)}")
+        raise FeedbackError(f"outcome {outcome!r} is not one of {list(OUTCOMES)}", "outcome")
     when = str(raw.get("action_date") or "").strip()
     try:
         action_date = date.fromisoformat(when) if when else None
     except ValueError as exc:
-        raise FeedbackError(f"action_date {when!r} is not a date (YYYY-MM-DD)") from exc
+        raise FeedbackError(f"action_date {when!r} is not a date (YYYY-MM-DD)", "action_date") from exc
     if action_date and action_date > today:
-        raise FeedbackError(f"action_date {action_date} is in the future")
+        raise FeedbackError(f"action_date {action_date} is in the future", "future")
     cases_text = str(raw.get("confirmed_cases") or "").strip()
     cases = int(cases_text) if cases_text.isdigit() else None
     if cases_text and cases is None:
-        raise FeedbackError("confirmed_cases must be a whole number, 0 or more")
+        raise FeedbackError("confirmed_cases must be a whole number, 0 or more", "cases")
     entry = FeedbackEntry(alert_id, outcome, action_date, _clean_text(raw.get("service"), 200, "service"),
                           cases, _clean_text(raw.get("note"), 2000, "note"))  # fmt: skip
     if outcome == "referred" and not (entry.action_date and entry.service):
-        raise FeedbackError("a referral needs its date and the service it went to")
+        raise FeedbackError("a referral needs its date and the service it went to", "referral")
     if outcome == "confirmed" and entry.confirmed_cases is None:
-        raise FeedbackError("confirmed needs the number of cases confirmed")
+        raise FeedbackError("confirmed needs the number of cases confirmed", "confirmed")
     if outcome == "no_action" and not entry.note:
-        raise FeedbackError("no action needs a short reason")
+        raise FeedbackError("no action needs a short reason", "no_action")
     return entry
 
 
@@ -83,7 +90,7 @@ def record_feedback(conn: Connection, entries: list[FeedbackEntry], source: str)
     a = Alert.__table__
     known = set(conn.execute(select(a.c.alert_id).where(a.c.alert_id.in_(ids))).scalars())
     if ids - known:
-        raise FeedbackError(f"unknown alert id(s): {sorted(ids - known)[:10]}")
+        raise FeedbackError(f"unknown alert id(s): {sorted(ids - known)[:10]}", "unknown_alert")
     insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
     now = datetime.now(UTC)
     for e in entries:
@@ -95,8 +102,9 @@ def record_feedback(conn: Connection, entries: list[FeedbackEntry], source: str)
 
 
 def alert_summary(conn: Connection, alert_id: int) -> dict | None:
-    """What the feedback page shows about an alert: area name and parent, p, class, period, date."""
-    a, ar = Alert.__table__, Area.__table__
+    """What the feedback page shows about an alert: area name and parent, p, class, period, date, and the
+    ``language`` of the subscription it was sent to (the page speaks it)."""
+    a, ar, s = Alert.__table__, Area.__table__, Subscription.__table__
     stmt = (
         select(
             a.c.alert_id,
@@ -107,8 +115,10 @@ def alert_summary(conn: Connection, alert_id: int) -> dict | None:
             a.c.created_at,
             ar.c.name,
             ar.c.parent_id,
+            s.c.language,
         )
         .join(ar, ar.c.area_id == a.c.area_id, isouter=True)
+        .join(s, s.c.subscription_id == a.c.subscription_id, isouter=True)
         .where(a.c.alert_id == alert_id)
     )
     row = conn.execute(stmt).mappings().first()

@@ -43,7 +43,7 @@ def test_add_then_confirm_by_signed_link(settings, areas):
     client = TestClient(create_app(settings))
     assert client.get("/confirm", params={"token": _token(message) + "x"}).status_code == 400
     page = client.get("/confirm", params={"token": _token(message)})
-    assert page.status_code == 200 and "Subscription confirmed" in page.text
+    assert page.status_code == 200 and "Inscrição confirmada" in page.text  # the subscriber reads Portuguese
     assert client.get("/confirm", params={"token": _token(message)}).status_code == 200  # idempotent
     assert send_confirmations(settings)["confirmations"] == 0  # confirmed: no more opt-in mail
 
