@@ -33,7 +33,7 @@ class MissingInputError(RuntimeError):
     """A step found no usable input (no areas, no labels, no features): upstream did not publish."""
 
 
-def _frame(conn: Connection, name: str, params: dict, date_params: tuple[str, ...] = ()) -> pd.DataFrame:
+def read_query(conn: Connection, name: str, params: dict, date_params: tuple[str, ...] = ()) -> pd.DataFrame:
     """Run reviewed query ``name`` (``date_params`` bound as dates); build the frame column-wise, which is
     much faster than from Row objects."""
     stmt = query(name)
@@ -49,12 +49,12 @@ def load_observations(conn: Connection) -> pd.DataFrame:
     """Yearly observations of the Brazil municipalities (``area_id``, ``period``, ``indicator_code``,
     ``source``, ``value``, ``vintage``)."""
     # Dates stay as returned (ISO strings on SQLite): features.asof converts them in one vectorised pass.
-    return _frame(conn, "features_brazil_observations", STUDY)
+    return read_query(conn, "features_brazil_observations", STUDY)
 
 
 def load_areas(conn: Connection) -> gpd.GeoDataFrame:
     """The municipalities with state (``parent_id``), centroid, ``area_km2`` and polygon (EPSG:4326)."""
-    rows = _frame(conn, "features_brazil_areas", STUDY)
+    rows = read_query(conn, "features_brazil_areas", STUDY)
     geoms = [shapely.from_wkb(b) if b is not None else None for b in rows["geometry_wkb"]]
     return gpd.GeoDataFrame(rows.drop(columns="geometry_wkb"), geometry=geoms, crs="EPSG:4326")
 
@@ -169,10 +169,10 @@ def load_feature_panel(conn: Connection, period: date | None = None) -> pd.DataF
     All periods, or only ``period``. Empty frame when nothing is stored.
     """
     if period is None:
-        long = _frame(conn, "features_values", {"feature_set": FEATURE_SET})
+        long = read_query(conn, "features_values", {"feature_set": FEATURE_SET})
     else:
         params = {"feature_set": FEATURE_SET, "period": period}
-        long = _frame(conn, "scores_feature_values_for_period", params, date_params=("period",))
+        long = read_query(conn, "scores_feature_values_for_period", params, date_params=("period",))
     if long.empty:
         return pd.DataFrame(columns=["area_id", "period"])
     wide = to_wide(long.assign(value=pd.to_numeric(long["value"], errors="coerce").astype("float64")))

@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "pipelines.commands.feedback",
     "pipelines.commands.serve",
     "pipelines.commands.report",
+    "pipelines.commands.forecast",
 ]
 
 

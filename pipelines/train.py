@@ -1,256 +1,227 @@
-"""Train the Brazil forced-labour risk model, log one MLflow run, register it, and gate promotion.
+"""Train the Brazil forced-labour risk model: backtest every model, log one MLflow run, register the
+better learned model as ``challenger``; ``promote_brazil`` (re-exported) gates ``champion``.
 
-Recipe (docs/adr/0021-brazil-training-window-and-refit.md): train on target years
-``first label + 1``..``last label - 1``, evaluate LightGBM and the baselines on the held-out last label
-year, then refit the same recipe on every labelled year and register that refit as a new version with
-alias ``challenger``. ``promote_brazil`` moves ``champion`` to it only if its held-out AUPR beats the
-naive baselines and the current champion.
+Evaluation (docs/adr/0021-brazil-training-window-and-refit.md, 0024-brazil-backtest-and-label-vintage.md):
+the windows of ``models.windows.BRAZIL_BACKTEST`` — horizons 1 and 2, every target year the labels allow,
+retrospective on the latest list edition plus windows "as of" each earlier edition. The registered model
+is the chosen recipe refitted on every training label year through the last one, horizon 1.
 """
 
 from __future__ import annotations
 
-from importlib.metadata import version as package_version
+from datetime import date
 
-import lightgbm as lgb
 import mlflow
-import mlflow.lightgbm
 import numpy as np
 import pandas as pd
-from mlflow.models import infer_signature
-from sqlalchemy import Connection, Date
 
-from features.asof import with_years
 from features.catalog import FEATURE_LABELS, FEATURE_SET, MODEL_FEATURES
-from features.events import EVENTS_CODE, WORKERS_CODE, event_table, label_frame
-from models.backtest import Recipe, backtest_origins, rolling_origin
-from models.baselines import HistoricalFrequencyBaseline, PersistenceBaseline, logistic_baseline
-from models.lightgbm_model import classifier_params, make_classifier
-from models.metrics import evaluate
-from models.windows import Windows, holdout_windows
-from pipelines.build_features import STUDY, MissingInputError, label_years, load_feature_panel
+from models.backtest import horizon_examples, rolling_origin, window_frames
+from models.recipes import choose_model, model_lineup
+from models.risk_model import BASELINE_INPUTS, RiskModel
+from models.windows import BRAZIL_BACKTEST, BacktestConfig, BacktestWindow, backtest_windows
+from pipelines.build_features import MissingInputError
 from pipelines.settings import Settings, get_settings
-from pipelines.sql_files import query
-from pipelines.tracking import (
-    CHALLENGER,
-    CHAMPION,
-    ensure_experiment,
-    feature_set_hash,
-    git_sha,
-    use_tracking,
-    version_by_alias,
+from pipelines.tracking import CHALLENGER, ensure_experiment, feature_set_hash, git_sha, use_tracking
+from pipelines.train_data import (
+    TrainingInputs,
+    as_published_inputs,
+    latest_edition_inputs,
+    load_raw_inputs,
 )
-from pipelines.train_report import model_card, pr_curve_figure
+from pipelines.train_map import class_cuts, load_area_shapes, risk_map_figure
+from pipelines.train_registry import input_example, log_risk_model, promote_brazil
+from pipelines.train_report import log_run_artifacts
 from pipelines.warehouse.engine import make_engine
 
+__all__ = ["N_BOOTSTRAP", "promote_brazil", "run_backtest", "fit_risk_model", "train_brazil"]
+
 HORIZON = 1
-# The gate compares against these; the logistic regression is logged as a reference model.
-NAIVE_BASELINES = ("persistence", "historical_frequency")
-REPORTED_BASELINES = (*NAIVE_BASELINES, "logistic")
-BACKTEST_ORIGINS = 5  # the last five target years up to the held-out year
+N_BOOTSTRAP = 10  # refits of the registered model for its per-area interval (90 %)
+BACKTEST_BOOTSTRAP = 4  # refits per backtest window where coverage is checked
 
 
-def _labelled_panel(conn: Connection) -> tuple[pd.DataFrame, Windows, str]:
-    """Wide features joined to ``y``, the windows, and the latest label vintage (ISO date)."""
-    first, last = label_years(conn)
-    windows = holdout_windows(first, last)
-    stmt = query("train_events").columns(period=Date, vintage=Date)
-    result = conn.execute(stmt, {**STUDY, "events_code": EVENTS_CODE, "workers_code": WORKERS_CODE})
-    observations = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
-    panel = load_feature_panel(conn)
-    if panel.empty:
-        raise MissingInputError(f"no {FEATURE_SET} features stored: run build_brazil_features first")
-    panel = panel.assign(year=pd.to_datetime(panel["period"]).dt.year)
-    missing = sorted(set(windows.refit_years) - set(panel["year"]))
-    if missing:
-        raise MissingInputError(f"no {FEATURE_SET} features for target years {missing}: rebuild the features")
-    events = event_table(with_years(observations))
-    labels = label_frame(events, panel["area_id"].unique(), list(windows.refit_years))
-    data = panel.merge(labels, on=["area_id", "year"], how="inner")
-    return data, windows, max(observations["vintage"]).isoformat()
+def run_backtest(
+    latest: TrainingInputs, raw, config: BacktestConfig, seed: int, n_bootstrap: int = BACKTEST_BOOTSTRAP
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The backtest table (one row per window and model) and every prediction.
+
+    Retrospective windows read ``latest``; an "as published" window rebuilds features and training labels
+    from the editions out by its date (``raw``, once per date) and is scored against ``latest`` labels.
+    """
+    windows = backtest_windows(config, latest.first, latest.last)
+    cache: dict[date, TrainingInputs | None] = {}
+
+    def frames(window: BacktestWindow):
+        if window.label_basis == "latest_edition":
+            return window_frames(window, latest.panel, latest.labels, latest.labels)
+        if window.as_of not in cache:
+            try:
+                cache[window.as_of] = as_published_inputs(raw, window.as_of, window.target_feature_year)
+            except MissingInputError:  # that edition lists none of these areas: nothing to train on
+                cache[window.as_of] = None
+        known = cache[window.as_of]
+        if known is None:
+            return pd.DataFrame(), pd.DataFrame()
+        return window_frames(window, known.panel, known.labels, latest.labels)
+
+    def lineup(window: BacktestWindow):
+        # Interval coverage is checked where the gate looks (retrospective, gate horizon); other windows
+        # skip the bootstrap refits to keep training within a couple of minutes.
+        checked = window.label_basis == "latest_edition" and window.horizon == config.gate_horizon
+        return model_lineup(MODEL_FEATURES, seed, n_bootstrap if checked else 0)
+
+    return rolling_origin(windows, frames, lineup)
 
 
-def _recipes(seed: int) -> dict[str, Recipe]:
-    """LightGBM, the naive baselines and the logistic reference as fit-then-predict recipes."""
-
-    def on_features(make) -> Recipe:
-        def fit(train: pd.DataFrame):
-            model = make().fit(train[MODEL_FEATURES], train["y"])
-            return lambda frame: model.predict_proba(frame[MODEL_FEATURES])[:, 1]
-
-        return fit
-
-    def on_frame(make) -> Recipe:  # the naive baselines read their own columns
-        def fit(train: pd.DataFrame):
-            model = make().fit(train, train["y"])
-            return lambda frame: model.predict_proba(frame)[:, 1]
-
-        return fit
-
-    return {
-        "lightgbm": on_features(lambda: make_classifier(seed)),
-        "persistence": on_frame(PersistenceBaseline),
-        "historical_frequency": on_frame(HistoricalFrequencyBaseline),
-        "logistic": on_features(lambda: logistic_baseline(seed)),
-    }
+def gate_scores(table: pd.DataFrame, config: BacktestConfig) -> dict[str, float]:
+    """Mean AUPR per model over the gate windows (retrospective, gate horizon, gate years)."""
+    rows = table.loc[
+        (table["label_basis"] == "latest_edition")
+        & (table["horizon"] == config.gate_horizon)
+        & table["target_year"].isin(config.gate_years)
+    ]
+    return {str(k): float(v) for k, v in rows.groupby("model", sort=False)["aupr"].mean().items()}
 
 
-def _log_backtest(backtest: pd.DataFrame) -> None:
-    """Per-origin metrics as stepped MLflow metrics (step = origin year), means, and a CSV artifact."""
-    keys = ["aupr", "auroc", "brier", "p_at_100"]
-    for (year, model), row in backtest.set_index(["year", "model"]).iterrows():
-        mlflow.log_metrics({f"backtest_{model}_{k}": float(row[k]) for k in keys}, step=int(year))
-    means = backtest.groupby("model")[keys].mean()
-    mlflow.log_metrics({f"backtest_mean_{m}_{k}": float(means.loc[m, k]) for m in means.index for k in keys})
-    mlflow.log_text(backtest.to_csv(index=False), "backtest.csv")
+def fit_risk_model(
+    inputs: TrainingInputs,
+    family: str,
+    horizon: int,
+    config: BacktestConfig,
+    seed: int,
+    n_bootstrap: int,
+    through: int | None = None,
+) -> RiskModel:
+    """The ``family`` recipe fitted at ``horizon`` on every training label year from the config's first
+    through ``through`` (default ``inputs.last``)."""
+    examples = horizon_examples(inputs.panel, inputs.labels, horizon)
+    start = max(config.first_train_label_year, inputs.first + horizon)
+    examples = examples.loc[(examples["year"] >= start) & (examples["year"] <= (through or inputs.last))]
+    features = BASELINE_INPUTS.get(family, list(MODEL_FEATURES))
+    model = RiskModel(family, list(features), random_state=seed, n_bootstrap=n_bootstrap)
+    return model.fit(examples, examples["y"].to_numpy())
 
 
-def _input_example(frame: pd.DataFrame) -> pd.DataFrame:
-    """A few complete rows (MLflow serialises NaN poorly), else the first rows with NaN as None."""
-    complete = frame.loc[frame[MODEL_FEATURES].notna().all(axis=1), MODEL_FEATURES]
-    return (complete if len(complete) >= 3 else frame[MODEL_FEATURES]).head(3).reset_index(drop=True)
-
-
-def _log_model(booster: lgb.Booster, example: pd.DataFrame, model_name: str) -> str:
-    """Log the booster as ``model`` and register it; returns the new version number."""
-    signature = infer_signature(example, booster.predict(example))
-    requirements = [f"{p}=={package_version(p)}" for p in ("lightgbm", "numpy", "pandas", "scikit-learn")]
-    info = mlflow.lightgbm.log_model(
-        booster,
-        name="model",
-        signature=signature,
-        input_example=example,
-        pip_requirements=requirements,
-        registered_model_name=model_name,
-    )
-    return str(info.registered_model_version)
-
-
-def _run_params(model, windows: Windows, train: pd.DataFrame, heldout: pd.DataFrame) -> dict:
-    return {
-        **classifier_params(model),
-        "horizon": HORIZON,
-        "train_years": f"{windows.train_years[0]}-{windows.train_years[-1]}",
-        "heldout_year": windows.heldout_year,
-        "refit_years": f"{windows.refit_years[0]}-{windows.refit_years[-1]}",
-        "score_year": windows.score_year,
-        "n_features": len(MODEL_FEATURES),
-        "n_train": len(train),
-        "n_train_events": int(train["y"].sum()),
-        "n_heldout_events": int(heldout["y"].sum()),
-    }
-
-
-def _run_tags(windows: Windows, label_vintage: str) -> dict:
-    return {
-        "feature_set": FEATURE_SET,
-        "feature_set_hash": feature_set_hash(FEATURE_SET, MODEL_FEATURES, FEATURE_LABELS),
-        "git_sha": git_sha() or "unknown",
-        "heldout_year": str(windows.heldout_year),
-        "label_vintage": label_vintage,
-        "registered_fit": "refit on train + held-out years",
-        "study": "brazil",
-    }
-
-
-def _run_metrics(scores: dict[str, dict[str, float]]) -> dict[str, float]:
-    """LightGBM's metrics unprefixed, every other model's prefixed with its name, and the gate's bar."""
-    out = dict(scores["lightgbm"])
-    for name in REPORTED_BASELINES:
-        out.update({f"{name}_{k}": v for k, v in scores[name].items()})
-    out["best_baseline_aupr"] = max(scores[b]["aupr"] for b in NAIVE_BASELINES)
+def _run_metrics(table: pd.DataFrame, gate: dict[str, float], family: str) -> dict[str, float]:
+    """``aupr`` (registered model's gate AUPR), ``best_baseline_aupr`` (strongest other model), each model's
+    ``gate_<model>_aupr``, and the mean of every metric per model, horizon and label basis."""
+    out = {f"gate_{m}_aupr": v for m, v in gate.items()}
+    out["aupr"] = gate[family]
+    out["best_baseline_aupr"] = max(v for m, v in gate.items() if m != family)
+    metrics = ["aupr", "auroc", "brier", "bss", "ece", "p_at_100", "r_at_100", "coverage", "interval_width"]
+    metrics = [m for m in metrics if m in table.columns]
+    means = table.groupby(["label_basis", "horizon", "model"])[metrics].mean()
+    for (basis, h, model), row in means.iterrows():
+        tag = "bt" if basis == "latest_edition" else "asof"
+        out.update({f"{tag}_h{h}_{model}_{k}": float(v) for k, v in row.items() if np.isfinite(v)})
     return out
 
 
-def train_brazil(settings: Settings | None = None) -> dict:
-    """Train, evaluate on the held-out year, log one run, register the refit as ``challenger``.
+def _log_steps(table: pd.DataFrame) -> None:
+    """Per-window metrics as stepped MLflow metrics (step = target year), retrospective windows only."""
+    rows = table.loc[table["label_basis"] == "latest_edition"]
+    for _, row in rows.iterrows():
+        keys = ("aupr", "auroc", "brier", "bss", "ece", "p_at_100")
+        values = {f"backtest_h{row['horizon']}_{row['model']}_{k}": float(row[k]) for k in keys}
+        mlflow.log_metrics({k: v for k, v in values.items() if np.isfinite(v)}, step=int(row["target_year"]))
 
-    Returns ``run_id``, ``model_name``, ``model_version``, ``metrics`` (LightGBM, held-out year) and
-    ``baseline_metrics`` (name → metrics).
+
+def train_brazil(settings: Settings | None = None, config: BacktestConfig = BRAZIL_BACKTEST) -> dict:
+    """Backtest, log one run, register the chosen model (refit, horizon 1) as ``challenger``.
+
+    Returns ``run_id``, ``model_name``, ``model_version``, ``model_family``, ``choice`` (sentence),
+    ``metrics`` (registered model, held-out = last label year, horizon 1), ``baseline_metrics`` (every other
+    model, same window) and ``gate`` (model → gate AUPR).
     """
     settings = settings or get_settings()
     engine = make_engine(settings.warehouse_url)
     try:
         with engine.connect() as conn:
-            data, windows, label_vintage = _labelled_panel(conn)
+            latest = latest_edition_inputs(conn)
+            raw = load_raw_inputs(conn)
+            shapes = load_area_shapes(conn)
     finally:
         engine.dispose()
-    train = data.loc[data["year"].isin(windows.train_years)]
-    heldout = data.loc[data["year"] == windows.heldout_year]
-    recipes = _recipes(settings.random_seed)
-    preds = {name: recipe(train)(heldout) for name, recipe in recipes.items()}
-    scores = {name: evaluate(heldout["y"], p) for name, p in preds.items()}
-    origins = backtest_origins(windows.train_years, windows.heldout_year, BACKTEST_ORIGINS)
-    backtest = rolling_origin(data, origins, recipes)
-    refit_rows = data.loc[data["year"].isin(windows.refit_years)]
-    refit = make_classifier(settings.random_seed).fit(refit_rows[MODEL_FEATURES], refit_rows["y"])
+    seed = settings.random_seed
+    table, preds = run_backtest(latest, raw, config, seed, BACKTEST_BOOTSTRAP)
+    if table.empty:
+        raise MissingInputError("no backtest window has a training event: too few labelled years to evaluate")
+    gate = gate_scores(table, config)
+    family, choice = choose_model(gate)
+    model = fit_risk_model(latest, family, HORIZON, config, seed, N_BOOTSTRAP)
+    held = table.loc[
+        (table["label_basis"] == "latest_edition")
+        & (table["horizon"] == HORIZON)
+        & (table["target_year"] == latest.last)
+    ].set_index("model")
 
     client = use_tracking(settings)
     experiment_id = ensure_experiment(client, settings.brazil_experiment, settings.mlflow_artifact_root)
-    run_name = f"brazil-h{HORIZON}-heldout-{windows.heldout_year}"
-    with mlflow.start_run(experiment_id=experiment_id, run_name=run_name) as run:
-        mlflow.log_params(_run_params(make_classifier(settings.random_seed), windows, train, heldout))
-        mlflow.log_metrics(_run_metrics(scores))
-        _log_backtest(backtest)
-        mlflow.set_tags(_run_tags(windows, label_vintage))
-        figure = pr_curve_figure(heldout["y"].to_numpy(), preds, windows.heldout_year)
-        mlflow.log_figure(figure, "pr_curve.png")
-        mlflow.log_text(
-            model_card(windows, scores, backtest, label_vintage, NAIVE_BASELINES), "model_card.md"
-        )
-        mlflow.log_dict({n: FEATURE_LABELS[n] for n in MODEL_FEATURES}, "feature_labels.json")
-        model_version = _log_model(refit.booster_, _input_example(refit_rows), settings.brazil_model_name)
+    with mlflow.start_run(experiment_id=experiment_id, run_name=f"brazil-{family}-to-{latest.last}") as run:
+        mlflow.log_params(_run_params(model, config, latest))
+        mlflow.log_metrics(_run_metrics(table, gate, family))
+        _log_steps(table)
+        mlflow.set_tags(_run_tags(latest, family, choice, config))
+        log_run_artifacts(table, preds, model, latest, family, choice, config)
+        _log_risk_map(model, latest, shapes, settings)
+        example = input_example(latest.panel, list(model.features))
+        model_version = log_risk_model(model, example, settings.brazil_model_name)
     client.set_registered_model_alias(settings.brazil_model_name, CHALLENGER, model_version)
+    metric_cols = [
+        c for c in held.columns if c not in ("origin", "horizon", "target_year", "label_basis", "as_of")
+    ]
     return {
         "run_id": run.info.run_id,
         "model_name": settings.brazil_model_name,
         "model_version": model_version,
-        "metrics": scores["lightgbm"],
-        "baseline_metrics": {name: scores[name] for name in REPORTED_BASELINES},
+        "model_family": family,
+        "choice": choice,
+        "metrics": held.loc[family, metric_cols].to_dict(),
+        "baseline_metrics": {m: held.loc[m, metric_cols].to_dict() for m in held.index if m != family},
+        "gate": gate,
     }
 
 
-def _heldout(client, version) -> tuple[float, str | None]:
-    run = client.get_run(version.run_id)
-    return run.data.metrics.get("aupr", float("nan")), run.data.tags.get("heldout_year")
+def _log_risk_map(model: RiskModel, latest: TrainingInputs, shapes, settings: Settings) -> None:
+    """The registered model's probabilities for the scored year, as a map."""
+    scored = latest.panel.loc[latest.panel["year"] == latest.last + 1]
+    scores = pd.DataFrame({"area_id": scored["area_id"].to_numpy(), "p": model.predict_proba(scored)})
+    cuts = class_cuts(settings.risk_medium, settings.risk_high)
+    title = f"Risk of an employer-list event in {latest.last + 1} ({model.family}, calibrated)"
+    mlflow.log_figure(risk_map_figure(shapes, scores, cuts, title), "risk_map.png")
 
 
-def _champion_verdict(client, champion, candidate_aupr: float, heldout_year: str | None) -> tuple[bool, str]:
-    """Whether the candidate may replace ``champion``, and why (AUPRs compare only on the same year)."""
-    champ_aupr, champ_year = _heldout(client, champion)
-    if champ_year != heldout_year:
-        return True, f"; replaces champion v{champion.version} (held out {champ_year}, not comparable)"
-    if candidate_aupr > champ_aupr:
-        return True, f" and champion v{champion.version} ({champ_aupr:.4f})"
-    return (
-        False,
-        f"held-out AUPR {candidate_aupr:.4f} does not beat champion v{champion.version} ({champ_aupr:.4f}, {champ_year})",
-    )
+def _run_params(model: RiskModel, config: BacktestConfig, latest: TrainingInputs) -> dict:
+    return {
+        "model_family": model.family,
+        "horizon": HORIZON,
+        "train_years": f"{max(config.first_train_label_year, latest.first + 1)}-{latest.last}",
+        "heldout_year": latest.last,
+        "score_year": latest.last + 1,
+        "gate_years": ",".join(map(str, config.gate_years)),
+        "horizons": ",".join(map(str, config.horizons)),
+        "first_train_label_year": config.first_train_label_year,
+        "n_bootstrap": model.n_bootstrap,
+        "interval_level": 1 - model.alpha,
+        "calibration": "platt (out-of-fold by label year, training window only)",
+        "platt_a": round(model.platt_[0], 4),
+        "platt_b": round(model.platt_[1], 4),
+        "n_features": len(model.features),
+    }
 
 
-def promote_brazil(model_version: str | int, settings: Settings | None = None) -> dict:
-    """Make ``model_version`` the ``champion`` if it passes the gate; returns ``promoted``,
-    ``champion_version`` and ``reason``.
-
-    Gate: held-out AUPR > the best naive baseline's (same run), and > the current champion's when the
-    champion was evaluated on the same held-out year (a tie keeps the champion). Promoting the version
-    that already is champion is a no-op that reports success.
-    """
-    settings = settings or get_settings()
-    client = use_tracking(settings)
-    name = settings.brazil_model_name
-    candidate = client.get_model_version(name, str(model_version))
-    aupr, heldout_year = _heldout(client, candidate)
-    best_baseline = client.get_run(candidate.run_id).data.metrics.get("best_baseline_aupr", float("nan"))
-    champion = version_by_alias(client, name, CHAMPION)
-    keep = str(champion.version) if champion is not None else None
-    if not (np.isfinite(aupr) and np.isfinite(best_baseline) and aupr > best_baseline):
-        reason = f"held-out AUPR {aupr:.4f} does not beat the best naive baseline ({best_baseline:.4f})"
-        return {"promoted": False, "champion_version": keep, "reason": reason}
-    suffix = ""
-    if champion is not None and keep != str(candidate.version):
-        ok, suffix = _champion_verdict(client, champion, aupr, heldout_year)
-        if not ok:
-            return {"promoted": False, "champion_version": keep, "reason": suffix}
-    client.set_registered_model_alias(name, CHAMPION, candidate.version)
-    reason = f"held-out AUPR {aupr:.4f} beats the best naive baseline ({best_baseline:.4f}){suffix}"
-    return {"promoted": True, "champion_version": str(candidate.version), "reason": reason}
+def _run_tags(latest: TrainingInputs, family: str, choice: str, config: BacktestConfig) -> dict:
+    return {
+        "feature_set": FEATURE_SET,
+        "feature_set_hash": feature_set_hash(FEATURE_SET, MODEL_FEATURES, FEATURE_LABELS),
+        "git_sha": git_sha() or "unknown",
+        "heldout_year": str(latest.last),
+        "label_vintage": latest.label_vintage,
+        "label_editions": ",".join(d.isoformat() for d in config.editions),
+        "training_window": f"label years {max(config.first_train_label_year, latest.first + 1)}-{latest.last}",
+        "model_family": family,
+        "model_choice": choice,
+        "registered_fit": "refit on every training label year through the last",
+        "study": "brazil",
+    }

@@ -1,4 +1,5 @@
-"""Artifacts of a Brazil training run: the precision-recall figure and the model card (Markdown)."""
+"""Artifacts of a Brazil training run: backtest tables, PR curve, reliability diagram, driver summary and
+the model card (Markdown). Figures are matplotlib (Agg); every file is written by MLflow under the run."""
 
 from __future__ import annotations
 
@@ -7,107 +8,116 @@ import matplotlib
 matplotlib.use("Agg")  # no display on workers; must precede pyplot
 
 import matplotlib.pyplot as plt  # noqa: E402
+import mlflow  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from sklearn.metrics import precision_recall_curve  # noqa: E402
 
 from features.catalog import FEATURE_LABELS, MODEL_FEATURES  # noqa: E402
-from models.windows import Windows  # noqa: E402
+from models.recipes import LABELS  # noqa: E402
+from pipelines.train_card import model_card  # noqa: E402
 
-LEGEND = {
-    "lightgbm": "LightGBM",
-    "logistic": "Logistic regression (reference)",
-    "historical_frequency": "Historical frequency (baseline)",
-    "persistence": "Persistence (baseline)",
-}
+TABLE_METRICS = ["aupr", "auroc", "brier", "bss", "ece", "p_at_50", "p_at_100", "p_at_250", "r_at_100"]
 
 
-def pr_curve_figure(y: np.ndarray, preds: dict[str, np.ndarray], heldout_year: int) -> Figure:
-    """Precision-recall curves of every model on the held-out year, with the base rate as no-skill line."""
+def heldout_predictions(preds: pd.DataFrame, year_of_origin: int, horizon: int = 1) -> pd.DataFrame:
+    """Retrospective predictions of the window with this origin and horizon."""
+    mask = (preds["label_basis"] == "latest_edition") & (preds["origin"] == year_of_origin)
+    return preds.loc[mask & (preds["horizon"] == horizon)]
+
+
+def pr_curve_figure(preds: pd.DataFrame, title: str) -> Figure:
+    """Precision-recall curve per model, with the base rate as the no-skill line."""
     fig, ax = plt.subplots(figsize=(6, 4.5), dpi=100)
-    for name, p in preds.items():
-        precision, recall, _ = precision_recall_curve(y, p)
-        ax.step(recall, precision, where="post", label=LEGEND.get(name, name))
-    ax.axhline(float(np.mean(y)), color="grey", linestyle=":", label="No skill (base rate)")
-    ax.set(
-        xlabel="Recall",
-        ylabel="Precision",
-        xlim=(0, 1),
-        ylim=(0, 1),
-        title=f"Employer-list events, held-out year {heldout_year}",
-    )
-    ax.legend(loc="upper right", fontsize=8)
+    for name, part in preds.groupby("model", sort=False):
+        precision, recall, _ = precision_recall_curve(part["y"], part["p"])
+        ax.step(recall, precision, where="post", label=LABELS.get(name, name), linewidth=1)
+    if not preds.empty:
+        ax.axhline(
+            float(preds.groupby("model")["y"].mean().iloc[0]), color="grey", linestyle=":", label="No skill"
+        )
+    ax.set(xlabel="Recall", ylabel="Precision", xlim=(0, 1), ylim=(0, 1), title=title)
+    ax.legend(loc="upper right", fontsize=7)
     fig.tight_layout()
     plt.close(fig)
     return fig
 
 
-def _metrics_table(scores: dict[str, dict[str, float]]) -> str:
-    keys = ["aupr", "auroc", "brier", "p_at_50", "p_at_100", "p_at_250"]
-    lines = ["| model | " + " | ".join(keys) + " |", "|---" * (len(keys) + 1) + "|"]
-    for name, metrics in scores.items():
-        lines.append(f"| {LEGEND.get(name, name)} | " + " | ".join(f"{metrics[k]:.4f}" for k in keys) + " |")
+def reliability_figure(preds: pd.DataFrame, title: str, bins: int = 10) -> Figure:
+    """Mean predicted p against the observed event rate in equal-count bins, per model (log axes)."""
+    fig, ax = plt.subplots(figsize=(5, 5), dpi=100)
+    for name, part in preds.groupby("model", sort=False):
+        order = np.argsort(part["p"].to_numpy(), kind="stable")
+        groups = np.array_split(order, min(bins, len(order)))
+        p = [part["p"].to_numpy()[g].mean() for g in groups]
+        y = [part["y"].to_numpy()[g].mean() for g in groups]
+        ax.plot(p, y, marker="o", markersize=3, linewidth=1, label=LABELS.get(name, name))
+    ax.plot([1e-4, 1], [1e-4, 1], color="grey", linestyle=":", label="Perfect calibration")
+    ax.set(xscale="log", yscale="symlog", xlabel="Mean predicted probability", ylabel="Observed event rate")
+    ax.set_yscale("symlog", linthresh=1e-3)
+    ax.set(xlim=(1e-4, 1), ylim=(0, 1), title=title)
+    ax.legend(loc="upper left", fontsize=7)
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def driver_summary(contrib: pd.DataFrame) -> pd.DataFrame:
+    """Global summary: mean |contribution| and mean signed contribution per feature, largest first."""
+    features = contrib.drop(columns="expected_value", errors="ignore")
+    out = pd.DataFrame(
+        {"mean_abs": features.abs().mean(), "mean_signed": features.mean()}, index=features.columns
+    )
+    out["label"] = [FEATURE_LABELS.get(n, n) for n in out.index]
+    return out.sort_values("mean_abs", ascending=False).rename_axis("feature").reset_index()
+
+
+def driver_summary_figure(summary: pd.DataFrame, title: str, n: int = 15) -> Figure:
+    """Horizontal bars of mean |contribution| (log-odds) for the top ``n`` features, labelled in words."""
+    top = summary.head(n).iloc[::-1]
+    fig, ax = plt.subplots(figsize=(8, 0.35 * len(top) + 1.2), dpi=100)
+    ax.barh([label[:70] for label in top["label"]], top["mean_abs"], color="#4c72b0")
+    ax.set(xlabel="Mean |contribution| (log-odds)", title=title)
+    ax.tick_params(axis="y", labelsize=7)
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def backtest_markdown(table: pd.DataFrame, metric: str = "aupr") -> str:
+    """Model × (basis, horizon, target year) table of one metric, Markdown."""
+    if table.empty:
+        return "No window had training events."
+    wide = table.pivot_table(
+        index=["label_basis", "as_of", "horizon", "target_year"], columns="model", values=metric
+    )
+    models = [m for m in LABELS if m in wide.columns]
+    head = "| basis | as of | h | target year | " + " | ".join(LABELS[m] for m in models) + " |"
+    lines = [head, "|---" * (len(models) + 4) + "|"]
+    for (basis, as_of, h, year), row in wide.iterrows():
+        cells = " | ".join(f"{row[m]:.3f}" for m in models)
+        lines.append(f"| {basis} | {as_of} | {h} | {year} | {cells} |")
     return "\n".join(lines)
 
 
-def _backtest_table(backtest: pd.DataFrame) -> str:
-    if backtest.empty:
-        return "No origin year had training events."
-    wide = backtest.pivot_table(index="year", columns="model", values="aupr")
-    models = [m for m in LEGEND if m in wide.columns]
-    lines = [
-        "| origin year | " + " | ".join(LEGEND[m] for m in models) + " |",
-        "|---" * (len(models) + 1) + "|",
-    ]
-    for year, row in wide.iterrows():
-        lines.append(f"| {year} | " + " | ".join(f"{row[m]:.4f}" for m in models) + " |")
-    return "\n".join(lines)
-
-
-def model_card(
-    windows: Windows,
-    scores: dict[str, dict[str, float]],
-    backtest: pd.DataFrame,
-    label_vintage: str,
-    gate_baselines: tuple[str, ...],
-) -> str:
-    """The model card: intended use, misuse, data and label caveats, windows, held-out skill, features."""
-    features = "\n".join(f"- `{n}`: {FEATURE_LABELS[n]}" for n in MODEL_FEATURES)
-    return f"""# Brazil forced-labour risk model (municipality-year, horizon 1 year)
-
-## Intended use
-Rank Brazilian municipalities by the chance that labour inspection finds employers keeping workers in
-conditions analogous to slavery in the coming year, to help target prevention and inspection resources.
-Scores describe areas, never people.
-
-## Misuse
-Not evidence that forced labour exists or is absent in a municipality; not for sanctions, for profiling
-people or businesses, or for cutting services where scores are low. Low scores in places inspectors rarely
-visit may only mean nobody looked.
-
-## Target and labels
-y = 1 when the municipality has at least one employer on the federal employer list ("Cadastro de
-Empregadores") for that inspection year. Labels are as published by the latest list edition known
-({label_vintage}); an employer stays on the list about two years, so years before 2017 are nearly empty and
-2022 is under-covered. The label shows where inspectors found cases, which is not where all cases are.
-
-## Windows
-Trained on target years {windows.train_years[0]}-{windows.train_years[-1]}; evaluated on {windows.heldout_year}
-(held out); the registered model is the same recipe refitted on {windows.refit_years[0]}-{windows.refit_years[-1]}
-and scores {windows.score_year}. Promotion needs a held-out AUPR above the best of: {", ".join(gate_baselines)}.
-
-## Held-out skill ({windows.heldout_year})
-{_metrics_table(scores)}
-
-AUPR's no-skill level is the base rate ({scores["lightgbm"]["base_rate"]:.4f}). With about a hundred
-positives in the held-out year, differences of a few AUPR points between models are within noise.
-
-## Rolling-origin backtest (AUPR; train on all earlier years, score the origin year)
-{_backtest_table(backtest)}
-
-Early origins train on very few events (the list barely covers years before 2017).
-
-## Features (inputs from before the target year; census and population as published before it starts)
-{features}
-"""
+def log_run_artifacts(table, preds, model, latest, family: str, choice: str, config) -> None:
+    """Log every artifact of the run (tables, figures, driver summary, model card, feature labels)."""
+    mlflow.log_text(table.to_csv(index=False), "backtest.csv")
+    mlflow.log_text(
+        "\n\n".join(f"## {m}\n\n{backtest_markdown(table, m)}" for m in TABLE_METRICS), "backtest.md"
+    )
+    held = heldout_predictions(preds, latest.last - 1)
+    mlflow.log_figure(pr_curve_figure(held, f"Employer-list events {latest.last}, horizon 1"), "pr_curve.png")
+    mlflow.log_figure(
+        reliability_figure(held, f"Calibration, {latest.last}, horizon 1"), "reliability_diagram.png"
+    )
+    scored = latest.panel.loc[latest.panel["year"] == latest.last + 1]
+    summary = driver_summary(model.contributions(scored))
+    mlflow.log_text(summary.to_csv(index=False), "driver_summary.csv")
+    mlflow.log_figure(
+        driver_summary_figure(summary, f"Drivers of the {LABELS[family]} model, {latest.last + 1}"),
+        "shap_summary.png",
+    )
+    mlflow.log_text(model_card(table, latest, family, choice, config), "model_card.md")
+    mlflow.log_dict({n: FEATURE_LABELS[n] for n in MODEL_FEATURES}, "feature_labels.json")

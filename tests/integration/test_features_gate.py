@@ -43,9 +43,20 @@ def test_defects_are_named(panel):
 
 def test_score_gate():
     good = pd.DataFrame(
-        {"area_id": ["A", "B"], "p": [0.1, 0.9], "risk_class": ["medium", "high"], "drivers": ["[]"] * 2}
+        {
+            "area_id": ["A", "B"],
+            "p": [0.1, 0.9],
+            "p_lo": [0.05, 0.8],
+            "p_hi": [0.2, 0.95],
+            "risk_class": ["medium", "high"],
+            "drivers": ["[]"] * 2,
+        }
     )
     gate(good, score_suite(2))
+    with pytest.raises(DataQualityError, match="p_hi"):
+        gate(good.assign(p_hi=[0.2, 1.5]), score_suite(2))
+    with pytest.raises(DataQualityError, match="p_lo"):
+        gate(good.assign(p_lo=[None, 0.8]), score_suite(2))
     bad = good.assign(p=[0.1, 1.2], risk_class=["medium", "severe"])
     with pytest.raises(DataQualityError, match="risk_class"):
         gate(bad, score_suite(2))

@@ -6,7 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models.baselines import HistoricalFrequencyBaseline, PersistenceBaseline, logistic_baseline
+from models.baselines import (
+    HistoricalFrequencyBaseline,
+    NeighbourRateBaseline,
+    PersistenceBaseline,
+    PopulationRateBaseline,
+    logistic_baseline,
+)
 
 # SYNTHETIC: 6 area-years; 2 had an event the year before, 1 of them repeats; 1 new event among the other 4.
 X = pd.DataFrame(
@@ -50,3 +56,23 @@ def test_logistic_handles_nan_and_does_not_mutate():
     p = model.predict_proba(frame)[:, 1]
     assert np.all((p > 0) & (p < 1))
     pd.testing.assert_frame_equal(frame, X)
+
+
+def test_population_rate_scales_with_population():
+    # SYNTHETIC: 4 areas of 1,000 / 1,000 / 10,000 / unknown persons; 1 event in 12,000 known persons
+    frame = pd.DataFrame({"log_population": np.log([1000.0, 1000.0, 10000.0, np.nan])})
+    model = PopulationRateBaseline().fit(frame, [0, 0, 1, 0])
+    assert model.rate_per_person_ == pytest.approx(1 / 12000)
+    p = model.predict_proba(frame)[:, 1]
+    assert p[2] == pytest.approx(1 - np.exp(-10000 / 12000)) and p[0] < p[2]
+    assert p[3] == pytest.approx(0.25)  # unknown population: the base rate
+
+
+def test_neighbour_rate_is_monotone_in_the_listed_share():
+    # SYNTHETIC: more listed neighbours, more events; an isolated area (no neighbours) gets share 0
+    frame = pd.DataFrame(
+        {"nbr_with_event_3y": [0.0, 0.0, 1.0, 2.0, 3.0, 0.0], "n_neighbours": [4, 4, 4, 4, 4, 0]}
+    )
+    model = NeighbourRateBaseline().fit(frame, [0, 0, 0, 1, 1, 0])
+    p = model.predict_proba(frame)[:, 1]
+    assert (np.diff(p[:5]) >= 0).all() and p[4] == 1.0 and p[5] == p[0] == 0.0

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from models.metrics import evaluate, precision_at_k
+from models.metrics import evaluate, expected_calibration_error, precision_at_k
 
 
 def test_perfect_and_reversed_ranking():
@@ -41,3 +41,22 @@ def test_bad_inputs_raise():
         evaluate([0, 1], [0.1, np.nan])
     with pytest.raises(ValueError, match="shape"):
         evaluate([0, 1, 1], [0.1, 0.2])
+
+
+def test_recall_bss_and_ece_by_hand():
+    y = [0, 0, 1, 0, 1]
+    out = evaluate(y, [0.1, 0.2, 0.9, 0.3, 0.8], top_k=(1, 2))
+    assert out["r_at_1"] == 0.5 and out["r_at_2"] == 1.0 and out["events"] == 2
+    # forecasting the base rate everywhere has no skill
+    flat = evaluate(y, [0.4] * 5)
+    assert flat["bss"] == pytest.approx(0.0)
+    assert expected_calibration_error(y * 2, [0.4] * 10, bins=2) == pytest.approx(0.0, abs=1e-12)
+    # one bin per row: ECE is the mean |p - y|
+    assert evaluate([0, 1], [0.2, 0.6])["ece"] == pytest.approx((0.2 + 0.4) / 2)
+
+
+def test_boundaries_of_new_metrics():
+    assert math.isnan(evaluate([0, 0], [0.1, 0.2])["bss"])  # no event: no reference skill
+    assert math.isnan(evaluate([0, 0], [0.1, 0.2])["r_at_50"])
+    empty = evaluate([], [])
+    assert math.isnan(empty["ece"]) and math.isnan(empty["base_rate"])

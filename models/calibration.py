@@ -1,0 +1,54 @@
+"""Platt scaling on the log-odds margin, fitted on out-of-fold predictions inside the training window.
+
+A model's margin ``m`` (log-odds) becomes ``a * m + b``. Because the map is linear in log-odds, additive
+explanations stay additive: every contribution is multiplied by ``a`` and the expected value becomes
+``a * e + b``. Folds are whole label years (no year is calibrated by a model that saw it), so nothing
+outside the training window is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+MARGIN_CLIP = 30.0
+
+
+def logit(p) -> np.ndarray:
+    """Log-odds of probabilities, clipped away from 0 and 1."""
+    p = np.clip(np.asarray(p, dtype="float64"), 1e-12, 1.0 - 1e-12)
+    return np.log(p / (1.0 - p))
+
+
+def expit(m) -> np.ndarray:
+    """Inverse of :func:`logit`."""
+    return 1.0 / (1.0 + np.exp(-np.clip(np.asarray(m, dtype="float64"), -MARGIN_CLIP, MARGIN_CLIP)))
+
+
+def fit_platt(margin, y) -> tuple[float, float]:
+    """``(a, b)`` of ``P(y=1) = expit(a * margin + b)``; identity ``(1, 0)`` when ``y`` has one class."""
+    margin = np.asarray(margin, dtype="float64").reshape(-1, 1)
+    y = np.asarray(y, dtype="int64")
+    if len(np.unique(y)) < 2:
+        return 1.0, 0.0
+    # Nearly unpenalised: Platt has two parameters and thousands of rows.
+    lr = LogisticRegression(C=1e6, max_iter=1000).fit(margin, y)
+    return float(lr.coef_[0, 0]), float(lr.intercept_[0])
+
+
+def out_of_fold_margin(
+    years: np.ndarray, fit_margin: Callable[[np.ndarray, np.ndarray], np.ndarray], n_folds: int = 2
+) -> np.ndarray | None:
+    """Out-of-fold margins over folds of whole, consecutive label years (at most ``n_folds``):
+    ``fit_margin(train_mask, test_mask)`` fits on the train rows and returns margins of the test rows.
+    ``None`` with fewer than two label years (nothing to hold out)."""
+    unique = np.unique(years)
+    if len(unique) < 2:
+        return None
+    out = np.full(len(years), np.nan)
+    for block in np.array_split(unique, min(n_folds, len(unique))):
+        test = np.isin(years, block)
+        out[test] = fit_margin(~test, test)
+    return out

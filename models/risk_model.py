@@ -1,0 +1,158 @@
+"""One risk model with a uniform interface, whatever the estimator: calibrated probabilities, a per-area
+interval and signed drivers in log-odds.
+
+``family`` is ``lightgbm`` (SHAP contributions from the booster), ``logistic`` (coefficient × standardised
+value, summed with the feature's missing-value indicator) or one of the rate baselines (their log-odds
+above the training base rate, attributed to their input), so the best model can always be registered. Both are calibrated by Platt scaling of the
+log-odds margin fitted on out-of-fold predictions of the training window (``models.calibration``), and
+carry ``n_bootstrap`` refits on seeded bootstrap resamples of the training rows: ``interval`` returns their
+``alpha/2`` and ``1 - alpha/2`` quantiles of calibrated ``p`` (uncertainty from the training sample, not
+from the outcome, which is 0/1). Input: the wide feature frame with a ``year`` column (label year) at fit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from models.baselines import (
+    HistoricalFrequencyBaseline,
+    NeighbourRateBaseline,
+    PersistenceBaseline,
+    PopulationRateBaseline,
+    logistic_baseline,
+)
+from models.calibration import expit, fit_platt, logit, out_of_fold_margin
+from models.lightgbm_model import make_classifier
+
+# A baseline can be the champion when no learned model beats it. Its inputs: the first one carries its
+# whole contribution (the others only normalise it, e.g. years of history).
+BASELINE_INPUTS: dict[str, list[str]] = {
+    "persistence": ["event_lag1"],
+    "historical_frequency": ["event_years_past", "history_years"],
+    "population_rate": ["log_population"],
+    "neighbour_rate": ["nbr_with_event_3y", "n_neighbours"],
+}
+BASELINE_CLASSES = {
+    "persistence": PersistenceBaseline,
+    "historical_frequency": HistoricalFrequencyBaseline,
+    "population_rate": PopulationRateBaseline,
+    "neighbour_rate": NeighbourRateBaseline,
+}
+FAMILIES = ("lightgbm", "logistic", *BASELINE_INPUTS)
+
+
+class RiskModel:
+    """Fit with :meth:`fit`; learned state ends in ``_``. Deterministic for a given ``random_state``."""
+
+    def __init__(
+        self,
+        family: str,
+        features: list[str],
+        random_state: int = 0,
+        calibrate: bool = True,
+        n_bootstrap: int = 0,
+        alpha: float = 0.1,
+    ):
+        self.family = family
+        self.features = features
+        self.random_state = random_state
+        self.calibrate = calibrate
+        self.n_bootstrap = n_bootstrap
+        self.alpha = alpha
+
+    def _estimator(self, seed: int):
+        if self.family == "lightgbm":
+            return make_classifier(seed)
+        if self.family == "logistic":
+            return logistic_baseline(seed)
+        if self.family in BASELINE_CLASSES:
+            return BASELINE_CLASSES[self.family]()
+        raise ValueError(f"unknown model family {self.family!r}; expected one of {FAMILIES}")
+
+    def _margin(self, estimator, X: pd.DataFrame) -> np.ndarray:
+        if self.family == "lightgbm":
+            return np.asarray(estimator.predict_proba(X, raw_score=True), dtype="float64")
+        if self.family == "logistic":
+            return np.asarray(estimator.decision_function(X), dtype="float64")
+        return logit(estimator.predict_proba(X)[:, 1])
+
+    def fit(self, frame: pd.DataFrame, y) -> RiskModel:
+        """Fit on ``frame`` (features + ``year``); ``y`` is 0/1 per row."""
+        X = frame[self.features].astype("float64")
+        y = np.asarray(y, dtype="int64")
+        self.estimator_ = self._estimator(self.random_state).fit(X, y)
+        self.prior_ = float(logit(max(min(y.mean(), 1 - 1e-6), 1e-6))) if len(y) else 0.0
+        self.platt_ = (1.0, 0.0)
+        if self.calibrate:
+            years = frame["year"].to_numpy()
+
+            def fold(train: np.ndarray, test: np.ndarray) -> np.ndarray:
+                if y[train].sum() == 0:
+                    return np.full(int(test.sum()), logit(max(y[train].mean(), 1e-6)))
+                est = self._estimator(self.random_state).fit(X.loc[train], y[train])
+                return self._margin(est, X.loc[test])
+
+            oof = out_of_fold_margin(years, fold)
+            if oof is not None:
+                self.platt_ = fit_platt(oof, y)
+        rng = np.random.default_rng(self.random_state)
+        self.bootstrap_ = []
+        for b in range(self.n_bootstrap):
+            rows = rng.integers(0, len(y), len(y))
+            if y[rows].sum() == 0:
+                continue
+            self.bootstrap_.append(self._estimator(self.random_state + 1 + b).fit(X.iloc[rows], y[rows]))
+        return self
+
+    def _calibrated(self, margin: np.ndarray) -> np.ndarray:
+        a, b = self.platt_
+        return expit(a * margin + b)
+
+    def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
+        """Calibrated P(event) per row, shape (n,)."""
+        X = frame[self.features].astype("float64")
+        return self._calibrated(self._margin(self.estimator_, X))
+
+    def interval(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """``(p_lo, p_hi)``: bootstrap quantiles, widened to contain ``p``; ``(p, p)`` without bootstrap."""
+        p = self.predict_proba(frame)
+        if not self.bootstrap_:
+            return p, p
+        X = frame[self.features].astype("float64")
+        draws = np.vstack([self._calibrated(self._margin(est, X)) for est in self.bootstrap_])
+        lo = np.quantile(draws, self.alpha / 2, axis=0)
+        hi = np.quantile(draws, 1 - self.alpha / 2, axis=0)
+        return np.minimum(lo, p), np.maximum(hi, p)
+
+    def contributions(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Signed contributions in calibrated log-odds: one column per feature plus ``expected_value``;
+        per row they sum to the calibrated log-odds of ``predict_proba``."""
+        X = frame[self.features].astype("float64")
+        a, b = self.platt_
+        if self.family == "lightgbm":
+            raw = np.asarray(self.estimator_.booster_.predict(X, pred_contrib=True))
+            out = pd.DataFrame(raw, index=frame.index, columns=[*self.features, "expected_value"])
+        elif self.family == "logistic":
+            out = _linear_contributions(self.estimator_, X)
+        else:  # a rate baseline: everything above the training base rate comes from its input
+            out = pd.DataFrame(0.0, index=frame.index, columns=[*self.features, "expected_value"])
+            out[self.features[0]] = self._margin(self.estimator_, X) - self.prior_
+            out["expected_value"] = self.prior_
+        out = out * a
+        out["expected_value"] = out["expected_value"] + b
+        return out
+
+
+def _linear_contributions(pipeline, X: pd.DataFrame) -> pd.DataFrame:
+    """coef × standardised value per input column, missing-value indicators folded into their feature."""
+    z = pipeline[:-1].transform(X)
+    names = pipeline[:-1].get_feature_names_out(list(X.columns))
+    lr = pipeline[-1]
+    terms = pd.DataFrame(np.asarray(z) * lr.coef_[0], index=X.index, columns=names)
+    out = pd.DataFrame(0.0, index=X.index, columns=list(X.columns))
+    for name in names:
+        base = name.removeprefix("missingindicator_")
+        out[base] = out[base] + terms[name]
+    out["expected_value"] = float(lr.intercept_[0])
+    return out

@@ -1,0 +1,48 @@
+"""``sdg87 forecast``: write what the model says, as of a date, for every area of a study to a CSV file."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "forecast",
+        help="risk per area for a target year, using only what was known at --as-of (writes a CSV)",
+    )
+    p.add_argument(
+        "--study",
+        choices=["brazil", "world"],
+        required=True,
+        help="brazil: municipality risk of an employer-list event; world: child-labour prevalence per country",
+    )
+    p.add_argument("--as-of", required=True, type=date.fromisoformat, help="YYYY-MM-DD: what was known then")
+    p.add_argument(
+        "--horizon",
+        type=int,
+        default=1,
+        help="brazil: years ahead of the last complete year (default 1); world: ignored (the estimate is for"
+        " the year before --as-of)",
+    )
+    p.add_argument("--out", required=True, type=Path, help="CSV file to write")
+    p.set_defaults(func=cmd_forecast)
+
+
+def cmd_forecast(args: argparse.Namespace) -> int:
+    from pipelines.settings import get_settings
+
+    if args.study == "world":
+        from pipelines.world_model import score_world
+
+        frame = score_world(get_settings(), args.as_of)
+    else:
+        from pipelines.forecast import forecast_brazil
+
+        frame = forecast_brazil(args.as_of, args.horizon, get_settings())
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(args.out, index=False)
+    period = int(frame["period"].iloc[0]) if len(frame) else None
+    print(f"wrote {len(frame)} areas, target year {period}, study {args.study}: {args.out}")
+    return 0

@@ -1,0 +1,11 @@
+-- Yearly observations of the world countries used by the child-labour model: prevalence (SDG 8.7.1, WDI),
+-- Gapminder covariates, ILAB government response and ILO supervisory comments.
+SELECT o.area_id, o.period, o.indicator_code, o.value, o.vintage
+FROM observation AS o
+JOIN area AS a ON a.area_id = o.area_id
+WHERE a.study = :study
+  AND a.level = :level
+  AND o.freq = 'year'
+  AND (o.indicator_code LIKE :sdg OR o.indicator_code = :wdi OR o.indicator_code LIKE :gm
+       OR o.indicator_code LIKE :ilab OR o.indicator_code LIKE :ceacr)
+ORDER BY o.area_id, o.indicator_code, o.period, o.vintage
