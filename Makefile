@@ -14,7 +14,9 @@ help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 
 $(UV):
-	@command -v uv >/dev/null 2>&1 || { echo "installing uv"; python3 -m pip install --quiet --user uv 2>/dev/null || curl -LsSf https://astral.sh/uv/install.sh | sh; }
+	@command -v uv >/dev/null 2>&1 || { echo "installing uv"; python3 -m pip install --quiet --user uv \
+		|| python3 -m pip install --quiet --user --break-system-packages uv \
+		|| curl -LsSf https://astral.sh/uv/install.sh | sh; }
 
 .venv/.synced: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --compile-bytecode
@@ -46,7 +48,7 @@ airflow-ui: install ## start Airflow (UI + scheduler) on the state in ./var: htt
 mlflow-ui: install ## start the MLflow UI on the state in ./var: http://127.0.0.1:5000
 	$(UV) run --frozen sdg87 ui mlflow
 
-benchmark: install ## print load and scoring throughput figures
+benchmark: install ## print ingest throughput (rows/s) on SQLite and PostgreSQL against COPY
 	$(UV) run --frozen python benchmarks/run_all.py
 
 clean: ## remove local state (./var) — the warehouse, MLflow store, outbox

@@ -30,7 +30,9 @@ class Settings(BaseSettings):
         description="Folder holding the source files (the shipped sample by default).",
     )
     warehouse_url: str = Field(default="", description="SQLAlchemy URL; default SQLite under home.")
-    mlflow_tracking_uri: str = Field(default="", description="MLflow tracking URI; default SQLite under home.")
+    mlflow_tracking_uri: str = Field(
+        default="", description="MLflow tracking URI; default SQLite under home."
+    )
     mlflow_artifact_root: str = Field(default="", description="Artifact root URI; default home/mlartifacts.")
 
     smtp_host: str | None = Field(

@@ -22,7 +22,12 @@ def _champion(settings: Settings) -> dict[str, Any] | None:
     except MlflowException:
         return None
     run = client.get_run(mv.run_id)
-    return {"version": mv.version, "run_id": mv.run_id, "metrics": dict(run.data.metrics)}
+    return {
+        "version": mv.version,
+        "run_id": mv.run_id,
+        "family": run.data.tags.get("model_family", "lightgbm"),
+        "metrics": dict(run.data.metrics),
+    }
 
 
 def collect_summary(settings: Settings) -> dict[str, Any]:
@@ -76,13 +81,24 @@ def print_summary(settings: Settings, elapsed_seconds: float | None = None) -> N
         )
     champ = s["champion"]
     if champ:
-        keys = [k for k in ("aupr", "auroc", "brier", "p_at_100", "best_baseline_aupr") if k in champ["metrics"]]
-        metrics = ", ".join(f"{k}={champ['metrics'][k]:.3f}" for k in keys)
+        m, fam = champ["metrics"], champ["family"]
         out(
-            f"Model: {settings.brazil_model_name} champion = version {champ['version']} (MLflow run {champ['run_id']})"
+            f"Model: {settings.brazil_model_name} champion = version {champ['version']} ({fam}, "
+            f"MLflow run {champ['run_id']})"
         )
-        if metrics:
-            out(f"  held-out: {metrics}")
+        if "aupr" in m:
+            extra = ", ".join(
+                f"{label} {m[key]:.3f}"
+                for label, key in (
+                    ("AUROC", f"bt_h1_{fam}_auroc"),
+                    ("precision@100", f"bt_h1_{fam}_p_at_100"),
+                )
+                if key in m
+            )
+            out(
+                f"  backtest (horizon 1, mean over the gate years): AUPR {m['aupr']:.3f} vs "
+                f"{m.get('best_baseline_aupr', float('nan')):.3f} for the strongest alternative; {extra}"
+            )
     else:
         out(f"Model: no champion registered for {settings.brazil_model_name}")
     cycle = s["score_cycle"]

@@ -43,7 +43,9 @@ def cmd_lineage(args: argparse.Namespace) -> int:
     settings = get_settings()
     engine = make_engine(settings.warehouse_url)
     # Typed binds: PostgreSQL cannot infer the type of a NULL compared with IS NULL.
-    stmt = query("lineage_runs").bindparams(bindparam("source", type_=String), bindparam("limit", type_=Integer))
+    stmt = query("lineage_runs").bindparams(
+        bindparam("source", type_=String), bindparam("limit", type_=Integer)
+    )
     with engine.connect() as conn:
         rows = conn.execute(stmt, {"source": args.source, "limit": args.limit}).all()
     engine.dispose()
@@ -78,7 +80,9 @@ def cmd_ui(args: argparse.Namespace) -> int:
         if args.port:
             env["AIRFLOW__API__PORT"] = str(args.port)
         passwords = settings.airflow_home / "simple_auth_manager_passwords.json.generated"
-        print(f"Starting Airflow (UI on http://127.0.0.1:{args.port or 8080}); the admin password is in {passwords}")
+        print(
+            f"Starting Airflow (UI on http://127.0.0.1:{args.port or 8080}); the admin password is in {passwords}"
+        )
         cmd = [_bin("airflow"), "standalone"]
     else:
         env = dict(os.environ)

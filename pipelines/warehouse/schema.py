@@ -215,7 +215,12 @@ class Alert(Base):
 
     __table_args__ = (
         UniqueConstraint(
-            "subscription_id", "area_id", "period", "horizon", "model_name", "model_version",
+            "subscription_id",
+            "area_id",
+            "period",
+            "horizon",
+            "model_name",
+            "model_version",
             name="uq_alert_decision",
         ),
         CheckConstraint(

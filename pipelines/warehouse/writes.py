@@ -39,8 +39,14 @@ def upsert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) ->
     keys = [c.name for c in table.primary_key.columns]
     for chunk in _chunks(rows):
         stmt = insert(table)
-        updates = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys and c.name in chunk[0]}
-        stmt = stmt.on_conflict_do_update(index_elements=keys, set_=updates) if updates else stmt.on_conflict_do_nothing(index_elements=keys)
+        updates = {
+            c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys and c.name in chunk[0]
+        }
+        stmt = (
+            stmt.on_conflict_do_update(index_elements=keys, set_=updates)
+            if updates
+            else stmt.on_conflict_do_nothing(index_elements=keys)
+        )
         conn.execute(stmt, list(chunk))
     return len(rows)
 

@@ -1,0 +1,41 @@
+"""Helpers shared by the end-to-end tests: a fresh SDG87_HOME on a slice of the real data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+STATE_VARS = (
+    "SDG87_WAREHOUSE_URL",
+    "SDG87_MLFLOW_TRACKING_URI",
+    "SDG87_MLFLOW_ARTIFACT_ROOT",
+    "SDG87_SMTP_HOST",
+)
+
+
+def use_sliced_home(
+    monkeypatch: pytest.MonkeyPatch, root: Path, states=("PA", "MT"), lower_cuts: bool = False
+):
+    """Point SDG87_HOME at ``root/var`` and SDG87_DATA_DIR at a slice of the shipped data for ``states``.
+
+    ``lower_cuts`` lowers the risk cut-points (configuration, see ``pipelines/settings.py``): a model trained
+    on two states is less sure of itself than the national one, and the slice must have ``high`` areas for
+    an alert to be sent. Returns fresh settings with the folders created.
+    """
+    from pipelines.ingest import slice_sample
+    from pipelines.settings import get_settings
+
+    data = root / "data"
+    slice_sample(SAMPLE, data, list(states))
+    monkeypatch.setenv("SDG87_HOME", str(root / "var"))
+    monkeypatch.setenv("SDG87_DATA_DIR", str(data))
+    for var in STATE_VARS:
+        monkeypatch.delenv(var, raising=False)
+    if lower_cuts:
+        monkeypatch.setenv("SDG87_RISK_HIGH", "0.10")
+        monkeypatch.setenv("SDG87_RISK_MEDIUM", "0.03")
+    settings = get_settings()
+    settings.ensure_dirs()
+    return settings
