@@ -9,43 +9,23 @@ from __future__ import annotations
 
 import email
 from email import policy
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from pipelines.ingest import slice_sample
 from pipelines.orchestrate import PIPELINE, ensure_airflow_db, run_dag
-from pipelines.settings import get_settings
 from pipelines.summary import collect_summary
 from pipelines.warehouse.engine import make_engine, migrate
 from pipelines.warehouse.schema import Area, Delivery, Score
+from tests.support import use_sliced_home
 
-SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 STATES = ["PA", "MT"]
 
 
 @pytest.fixture(scope="module")
 def chain_state(tmp_path_factory):
-    home = tmp_path_factory.mktemp("var")
-    data = tmp_path_factory.mktemp("data")
-    slice_sample(SAMPLE, data, STATES)
     mp = pytest.MonkeyPatch()
-    mp.setenv("SDG87_HOME", str(home))
-    mp.setenv("SDG87_DATA_DIR", str(data))
-    # A two-state model is less sure of itself than the national one: lower cut-points so the slice has
-    # `high` areas to alert on (the cut-points are configuration, see pipelines/settings.py).
-    mp.setenv("SDG87_RISK_HIGH", "0.10")
-    mp.setenv("SDG87_RISK_MEDIUM", "0.03")
-    for var in (
-        "SDG87_WAREHOUSE_URL",
-        "SDG87_MLFLOW_TRACKING_URI",
-        "SDG87_MLFLOW_ARTIFACT_ROOT",
-        "SDG87_SMTP_HOST",
-    ):
-        mp.delenv(var, raising=False)
-    settings = get_settings()
-    settings.ensure_dirs()
+    settings = use_sliced_home(mp, tmp_path_factory.mktemp("chain"), STATES, lower_cuts=True)
     migrate(settings.warehouse_url)
     ensure_airflow_db(settings)
     for dag_id in PIPELINE:

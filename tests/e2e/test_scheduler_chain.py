@@ -15,12 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.ingest import slice_sample
 from pipelines.orchestrate import _bin, airflow_env, ensure_airflow_db
-from pipelines.settings import get_settings
 from pipelines.warehouse.engine import migrate
+from tests.support import use_sliced_home
 
-SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 CHAIN = ["ingest_brazil", "build_features", "train_models", "score_areas", "send_alerts"]
 
 
@@ -46,23 +44,7 @@ def _runs(db: Path) -> dict[str, list[str]]:
 
 @pytest.mark.slow
 def test_scheduler_runs_the_chain_from_ingest_to_alerts(tmp_path, monkeypatch):
-    data = tmp_path / "data"
-    slice_sample(SAMPLE, data, ["PA", "MT"])
-    monkeypatch.setenv("SDG87_HOME", str(tmp_path / "var"))
-    monkeypatch.setenv("SDG87_DATA_DIR", str(data))
-    # A two-state model is less sure of itself than the national one: lower cut-points so the slice has
-    # `high` areas to alert on (the cut-points are configuration, see pipelines/settings.py).
-    monkeypatch.setenv("SDG87_RISK_HIGH", "0.10")
-    monkeypatch.setenv("SDG87_RISK_MEDIUM", "0.03")
-    for var in (
-        "SDG87_WAREHOUSE_URL",
-        "SDG87_MLFLOW_TRACKING_URI",
-        "SDG87_MLFLOW_ARTIFACT_ROOT",
-        "SDG87_SMTP_HOST",
-    ):
-        monkeypatch.delenv(var, raising=False)
-    settings = get_settings()
-    settings.ensure_dirs()
+    settings = use_sliced_home(monkeypatch, tmp_path, lower_cuts=True)
     migrate(settings.warehouse_url)
     ensure_airflow_db(settings)
 
