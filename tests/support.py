@@ -39,3 +39,16 @@ def use_sliced_home(
     settings = get_settings()
     settings.ensure_dirs()
     return settings
+
+
+def chromium_or_skip() -> str:
+    """The path of Debian's headless Chromium; skip the test without it, fail if SDG87_REQUIRE_CHROMIUM=1."""
+    import os
+    import shutil
+
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        if os.environ.get("SDG87_REQUIRE_CHROMIUM") == "1":
+            pytest.fail("SDG87_REQUIRE_CHROMIUM=1 but no chromium on PATH (apt-get install -y chromium)")
+        pytest.skip("headless Chromium not installed (apt-get install -y chromium)")
+    return found

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -34,6 +33,7 @@ from pipelines.alerting import send_alerts  # noqa: E402
 from pipelines.cli import main  # noqa: E402
 from pipelines.smtp_server import free_port  # noqa: E402
 from pipelines.warehouse.schema import Feedback, Subscription  # noqa: E402
+from tests.support import chromium_or_skip
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PA_OFFICE = "labour-office-pa@example.org"
@@ -45,12 +45,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-backg
 
 @pytest.fixture(scope="module")
 def chromium_path() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        if os.environ.get("SDG87_REQUIRE_CHROMIUM") == "1":
-            pytest.fail("SDG87_REQUIRE_CHROMIUM=1 but no chromium on PATH (apt-get install -y chromium)")
-        pytest.skip("headless Chromium not installed (apt-get install -y chromium)")
-    return found
+    return chromium_or_skip()
 
 
 @pytest.fixture

@@ -10,8 +10,6 @@ loads and MLflow metrics are SYNTHETIC (see test_alert_support).
 from __future__ import annotations
 
 import base64
-import os
-import shutil
 import subprocess
 import threading
 import time
@@ -25,18 +23,14 @@ from test_alert_support import outbox, skilled_run, warehouse  # noqa: F401 - fi
 from pipelines.alerting import send_alerts
 from pipelines.smtp_server import free_port
 from pipelines.web.app import create_app
+from tests.support import chromium_or_skip
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        if os.environ.get("SDG87_REQUIRE_CHROMIUM") == "1":
-            pytest.fail("SDG87_REQUIRE_CHROMIUM=1 but no chromium on PATH (apt-get install -y chromium)")
-        pytest.skip("headless Chromium not installed (apt-get install -y chromium)")
-    return found
+    return chromium_or_skip()
 
 
 def _browser(chromium: str, *args: str) -> subprocess.CompletedProcess:
