@@ -1,47 +1,73 @@
-"""World child-labour prevalence per country: ``train_world`` validates and logs the model, ``score_world``
-estimates every country (with or without a survey) with an interval and an intervention type.
+"""World child-labour prevalence per country, the steps a DAG calls in order:
 
-Target: percent of children in economic activity, SDG 8.7.1 (bands as published) and WDI 7-14; the band is
-a model covariate and estimates are given for the SDG reference band 5-17 (ADR 0026). Validation: leave-
-country-out against the regional mean of the five nearest surveyed countries. Read-only on the warehouse;
-the estimates go to MLflow (``world_estimates.csv``) and to ``sdg87 forecast --study world``.
+1. ``train_world`` fits and validates the model (leave-country-out against the regional mean), logs one
+   MLflow run (metrics, validation table, estimates, world map, model card) and registers the model as
+   ``sdg87-world-child-labour`` with alias ``challenger``;
+2. ``promote_world(model_version)`` moves ``champion`` through the gate (:mod:`pipelines.world_registry`);
+3. ``publish_world_estimates`` stores the champion's estimate for every country in ``country_estimate``.
+
+``score_world`` refits as of a date without writing anything (``sdg87 forecast --study world``).
+Prevalence is the percent of children in economic activity, band 5-17; as of date D only values with
+vintage <= D are used and the reference year is D.year - 1 (ADR 0026).
 """
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from datetime import UTC, date, datetime
 
 import mlflow
 import pandas as pd
 
-from features.world import (
-    COVARIATE_LABELS,
-    COVARIATES,
-    REFERENCE_BAND,
-    SDG_PREFIX,
-    WDI_CODE,
-    commitment_components,
-    covariates_at,
-    prevalence_observations,
-)
-from models.world import (
-    PrevalenceModel,
-    commitment_score,
-    intervention_type,
-    leave_country_out,
-    validation_metrics,
-)
-from pipelines.build_features import MissingInputError, read_query
+from features.world import COVARIATES, REFERENCE_BAND, SDG_PREFIX, WDI_CODE
+from models.world import INTERVAL_LEVEL, RISK_CUTS
+from pipelines.build_features import MissingInputError, gate, read_query
+from pipelines.quality import SuiteSpec
+from pipelines.score import NoChampionError
 from pipelines.settings import Settings, get_settings
-from pipelines.tracking import CHALLENGER, CHAMPION, ensure_experiment, git_sha, use_tracking
+from pipelines.tracking import (
+    CHALLENGER,
+    CHAMPION,
+    ensure_experiment,
+    git_sha,
+    use_tracking,
+    version_by_alias,
+)
+from pipelines.train_registry import input_example
 from pipelines.warehouse.engine import make_engine
+from pipelines.warehouse.schema_world import INTERVENTION_TYPES, CountryEstimate
+from pipelines.warehouse.writes import replace_partition
+from pipelines.world_card import world_model_card
+from pipelines.world_estimate import (
+    COVARIATE_NAMES,
+    ESTIMATE_COLUMNS,
+    apply_world,
+    data_vintage,
+    estimate_rows,
+    estimate_world,
+    fit_world,
+    training_frame,
+    type_counts,
+)
+from pipelines.world_map import load_country_shapes, world_map_figure
+from pipelines.world_registry import EXPERIMENT, MODEL_NAME, load_world_model, log_world_model, promote_world
+
+__all__ = [
+    "EXPERIMENT",
+    "MODEL_NAME",
+    "promote_world",
+    "publish_world_estimates",
+    "score_world",
+    "train_world",
+]
 
 WORLD = {"study": "world", "level": "0"}
-EXPERIMENT = "sdg87-world-child-labour"
-COVARIATE_NAMES = list(COVARIATE_LABELS)
 
 
-def _load(settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame]:
+def load_world_inputs(settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(observations, countries)`` of the world study (level-0 areas); raises ``MissingInputError`` when
+    the world family was not ingested. Observations: ``area_id, period, indicator_code, source, value,
+    vintage``; countries: ``area_id, name, lon, lat`` (centroid, EPSG:4326 degrees)."""
     params = {
         **WORLD,
         "sdg": SDG_PREFIX + "%",
@@ -62,101 +88,146 @@ def _load(settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame]:
     return observations, countries
 
 
-def _training_frame(observations: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    known = observations.loc[pd.to_datetime(observations["vintage"]) <= as_of]
-    targets = prevalence_observations(known)
-    if targets.empty:
-        raise MissingInputError(f"no child-labour prevalence published by {as_of.date()}")
-    covs = covariates_at(known, targets["area_id"], targets["year"])
-    return targets.merge(covs, on=["area_id", "year"], how="left")
+def _newest_vintage(observations: pd.DataFrame) -> date:
+    return pd.to_datetime(observations["vintage"]).max().date()
 
 
-def estimate_world(
-    observations: pd.DataFrame, countries: pd.DataFrame, as_of: date
-) -> tuple[pd.DataFrame, dict]:
-    """Estimates for every country for reference year ``as_of.year - 1`` and the validation metrics.
-
-    Columns: ``area_id``, ``name``, ``period`` (year), ``prevalence``, ``p_lo``, ``p_hi`` (percent, band
-    5-17, 90 % conformal), ``observed`` (latest published value, any band, NaN without survey),
-    ``observed_band``, ``commitment`` (0-1), ``intervention_type``, ``reasons``.
-    """
-    cutoff = pd.Timestamp(as_of)
-    frame = _training_frame(observations, cutoff)
-    centroids = countries.loc[:, ["area_id", "lon", "lat"]].astype({"lon": "float64", "lat": "float64"})
-    lco = leave_country_out(frame, centroids, COVARIATE_NAMES)
-    metrics = validation_metrics(lco)
-    model = PrevalenceModel(COVARIATE_NAMES).fit(frame).set_residuals(lco["abs_logit_residual"].to_numpy())
-    year = as_of.year - 1
-    known = observations.loc[pd.to_datetime(observations["vintage"]) <= cutoff]
-    target = covariates_at(known, countries["area_id"], [year] * len(countries)).assign(band=REFERENCE_BAND)
-    prevalence = model.predict(target)
-    lo, hi = model.interval(target)
-    latest = frame.sort_values("year").drop_duplicates("area_id", keep="last").set_index("area_id")
-    components = commitment_components(known, year, cutoff).reindex(countries["area_id"])
-    commitment = commitment_score(components)
-    contrib = model.contributions(target)
-    kinds, reasons = [], []
-    for i in range(len(countries)):
-        kind, why = intervention_type(float(prevalence[i]), float(commitment.iloc[i]))
-        top = contrib.iloc[i].abs().sort_values(ascending=False).index[:2]
-        drivers = "; ".join(f"{COVARIATE_LABELS[n]} ({contrib.iloc[i][n]:+.2f})" for n in top)
-        kinds.append(kind)
-        reasons.append(f"{why}; model drivers: {drivers}")
-    out = pd.DataFrame(
-        {
-            "area_id": countries["area_id"],
-            "name": countries["name"],
-            "period": year,
-            "prevalence": prevalence.round(2),
-            "p_lo": lo.round(2),
-            "p_hi": hi.round(2),
-            "observed": countries["area_id"].map(latest["prevalence"]),
-            "observed_band": countries["area_id"].map(latest["band"]),
-            "commitment": commitment.to_numpy().round(3),
-            "intervention_type": kinds,
-            "reasons": reasons,
-        }
-    )
-    return out, {**metrics, "interval_half_width_logit": model.half_width_}
+def _country_shapes(settings: Settings):
+    engine = make_engine(settings.warehouse_url)
+    try:
+        with engine.connect() as conn:
+            return load_country_shapes(conn)
+    finally:
+        engine.dispose()
 
 
 def train_world(settings: Settings | None = None, as_of: date | None = None) -> dict:
-    """Validate, estimate and log one MLflow run (experiment ``sdg87-world-child-labour``); registers
-    nothing. Returns ``run_id``, ``metrics``, ``countries``, ``by_type``, ``champion`` (model beats the
-    regional mean on leave-country-out MAE)."""
+    """Fit on every survey known by ``as_of`` (default: the newest vintage in the data), log one run in
+    experiment ``sdg87-world-child-labour`` and register the model with alias ``challenger``.
+
+    Returns ``run_id``, ``model_name``, ``model_version``, ``metrics`` (leave-country-out ``model_mae``,
+    ``baseline_mae``, ``interval_coverage``, ...), ``countries``, ``by_type``, ``beats_baseline`` (MAE below
+    the regional mean's: the first condition of :func:`promote_world`).
+    """
     settings = settings or get_settings()
-    observations, countries = _load(settings)
-    as_of = as_of or pd.to_datetime(observations["vintage"]).max().date()
-    estimates, metrics = estimate_world(observations, countries, as_of)
+    observations, countries = load_world_inputs(settings)
+    as_of = as_of or _newest_vintage(observations)
+    model, lco, metrics = fit_world(observations, countries, as_of)
+    estimates = apply_world(model, observations, countries, as_of)
+    example = input_example(training_frame(observations, as_of), [*COVARIATE_NAMES, "band"])
+    by_type = type_counts(estimates["intervention_type"])
+    beats = bool(metrics["model_mae"] < metrics["baseline_mae"])
     client = use_tracking(settings)
     experiment_id = ensure_experiment(client, EXPERIMENT, settings.mlflow_artifact_root)
-    beats = metrics["model_mae"] < metrics["baseline_mae"]
+    title = f"Estimated child labour (5-17, %) and intervention type, {as_of.year - 1} (as of {as_of})"
     with mlflow.start_run(experiment_id=experiment_id, run_name=f"world-as-of-{as_of.isoformat()}") as run:
         mlflow.log_params(
-            {"as_of": as_of.isoformat(), "reference_band": REFERENCE_BAND, "covariates": ",".join(COVARIATES)}
+            {
+                "as_of": as_of.isoformat(),
+                "reference_year": as_of.year - 1,
+                "reference_band": REFERENCE_BAND,
+                "covariates": ",".join(COVARIATES),
+                "ridge_alpha": model.alpha,
+                "interval_level": INTERVAL_LEVEL,
+                "risk_cuts": ",".join(str(c) for c in RISK_CUTS),
+                "baseline": "logit mean of the 5 nearest surveyed countries",
+            }
         )
         mlflow.log_metrics({k: float(v) for k, v in metrics.items()})
         mlflow.set_tags(
             {
                 "study": "world",
+                "model_family": "ridge",
                 "git_sha": git_sha() or "unknown",
-                "verdict": CHAMPION if beats else CHALLENGER,
+                "beats_baseline": str(beats).lower(),
+                "data_vintage": json.dumps(data_vintage(observations, as_of), sort_keys=True),
             }
         )
-        mlflow.log_text(estimates.to_csv(index=False), "world_estimates.csv")
-    by_type = estimates["intervention_type"].fillna("unknown").value_counts().to_dict()
+        mlflow.log_text(lco.to_csv(index=False), "validation_leave_country_out.csv")
+        mlflow.log_text(estimates.loc[:, ESTIMATE_COLUMNS].to_csv(index=False), "world_estimates.csv")
+        mlflow.log_figure(world_map_figure(_country_shapes(settings), estimates, title), "world_map.png")
+        card = world_model_card(metrics, as_of.isoformat(), by_type, len(estimates))
+        mlflow.log_text(card, "model_card.md")
+        model_version = log_world_model(model, example)
+    client.set_registered_model_alias(MODEL_NAME, CHALLENGER, model_version)
     return {
         "run_id": run.info.run_id,
+        "model_name": MODEL_NAME,
+        "model_version": model_version,
         "metrics": metrics,
         "countries": len(estimates),
-        "by_type": {str(k): int(v) for k, v in by_type.items()},
-        "champion": bool(beats),
+        "by_type": by_type,
+        "beats_baseline": beats,
     }
 
 
 def score_world(settings: Settings | None = None, as_of: date | None = None) -> pd.DataFrame:
-    """The estimates frame of :func:`estimate_world` for ``as_of`` (default: newest vintage in the data)."""
+    """:data:`ESTIMATE_COLUMNS` for every country, refitted on what was known at ``as_of`` (default: the
+    newest vintage in the data). Read-only: nothing is written, nothing is logged."""
     settings = settings or get_settings()
-    observations, countries = _load(settings)
-    as_of = as_of or pd.to_datetime(observations["vintage"]).max().date()
-    return estimate_world(observations, countries, as_of)[0]
+    observations, countries = load_world_inputs(settings)
+    as_of = as_of or _newest_vintage(observations)
+    return estimate_world(observations, countries, as_of)[0].loc[:, ESTIMATE_COLUMNS]
+
+
+def estimate_suite(n_countries: int) -> SuiteSpec:
+    """The gate before publishing: at most one row per country, percentages in [0, 100], a known type or
+    none."""
+    return SuiteSpec(
+        name="country_estimates",
+        columns=("area_id", "prevalence", "p_lo", "p_hi", "intervention_type", "reasons"),
+        key=("area_id",),
+        not_null=("area_id", "prevalence", "p_lo", "p_hi", "reasons"),
+        ranges={"prevalence": (0.0, 100.0), "p_lo": (0.0, 100.0), "p_hi": (0.0, 100.0)},
+        allowed={"intervention_type": frozenset(INTERVENTION_TYPES)},
+        row_count=(1, n_countries),
+    )
+
+
+def publish_world_estimates(settings: Settings | None = None, as_of: date | None = None) -> dict:
+    """Estimate every country with ``models:/sdg87-world-child-labour@champion`` as of ``as_of`` (default:
+    the newest vintage in the data) and replace its partition (``period``, ``model_name``,
+    ``model_version``) of ``country_estimate`` in one transaction: a re-run rewrites the same rows.
+
+    Returns ``countries`` (estimated), ``no_covariates`` (areas left out: no covariate known), ``by_type``
+    (``unknown`` = no government-response data), ``period`` (ISO date,
+    1 January of the reference year), ``model_version``. Raises ``NoChampionError`` without a champion,
+    ``MissingInputError`` without world data, ``DataQualityError`` when the estimates fail their gate.
+    """
+    settings = settings or get_settings()
+    client = use_tracking(settings)
+    champion = version_by_alias(client, MODEL_NAME, CHAMPION)
+    if champion is None:
+        raise NoChampionError(
+            f"model {MODEL_NAME!r} has no '{CHAMPION}' version: run train_world and promote_world first"
+        )
+    model = load_world_model(f"models:/{MODEL_NAME}@{CHAMPION}")
+    observations, countries = load_world_inputs(settings)
+    as_of = as_of or _newest_vintage(observations)
+    estimates = apply_world(model, observations, countries, as_of)
+    gate(estimates.loc[:, ESTIMATE_COLUMNS], estimate_suite(len(countries)))
+    period = date(as_of.year - 1, 1, 1)
+    provenance = {
+        "period": period,
+        "model_name": MODEL_NAME,
+        "model_version": str(champion.version),
+        "mlflow_run_id": champion.run_id,
+        "data_vintage": json.dumps(data_vintage(observations, as_of), sort_keys=True),
+        "as_of": as_of,
+        "scored_at": datetime.now(UTC),
+    }
+    rows = estimate_rows(estimates, provenance)
+    partition = {k: provenance[k] for k in ("period", "model_name", "model_version")}
+    engine = make_engine(settings.warehouse_url)
+    try:
+        with engine.begin() as conn:
+            replace_partition(conn, CountryEstimate.__table__, partition, rows)
+    finally:
+        engine.dispose()
+    return {
+        "countries": len(rows),
+        "no_covariates": len(countries) - len(rows),
+        "by_type": type_counts(estimates["intervention_type"]),
+        "period": period.isoformat(),
+        "model_version": str(champion.version),
+    }

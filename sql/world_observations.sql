@@ -1,6 +1,7 @@
 -- Yearly observations of the world countries used by the child-labour model: prevalence (SDG 8.7.1, WDI),
--- Gapminder covariates, ILAB government response and ILO supervisory comments.
-SELECT o.area_id, o.period, o.indicator_code, o.value, o.vintage
+-- Gapminder covariates, ILAB government response and ILO supervisory comments; ``source`` names the
+-- publisher for the data vintages stored with the estimates.
+SELECT o.area_id, o.period, o.indicator_code, o.source, o.value, o.vintage
 FROM observation AS o
 JOIN area AS a ON a.area_id = o.area_id
 WHERE a.study = :study

@@ -1,20 +1,35 @@
 """World child-labour estimates on a real warehouse loaded by the real ingest (the shipped world files)
-and a real MLflow store: every country estimated, leave-country-out skill logged, the CLI writes a CSV."""
+and a real MLflow store: every country estimated, leave-country-out skill logged, the model registered and
+gated, the champion's estimates published to ``country_estimate``, the CLI writes a CSV."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
+import matplotlib.image
 import pandas as pd
 import pytest
 from mlflow.tracking import MlflowClient
+from sqlalchemy import select
 
 from pipelines.build_features import MissingInputError
 from pipelines.cli import main
 from pipelines.ingest import run_source
+from pipelines.score import NoChampionError
 from pipelines.settings import Settings
-from pipelines.warehouse.engine import migrate
-from pipelines.world_model import EXPERIMENT, score_world, train_world
+from pipelines.tracking import CHALLENGER, CHAMPION
+from pipelines.warehouse.engine import make_engine, migrate
+from pipelines.warehouse.schema_world import CountryEstimate
+from pipelines.world_map import DPI, FIGSIZE
+from pipelines.world_model import (
+    EXPERIMENT,
+    MODEL_NAME,
+    promote_world,
+    publish_world_estimates,
+    score_world,
+    train_world,
+)
 from tests.conftest import SAMPLE_DATA
 
 SOURCES = [
@@ -27,31 +42,111 @@ SOURCES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    settings = Settings(home=tmp_path_factory.mktemp("world") / "var", data_dir=SAMPLE_DATA)
-    settings.ensure_dirs()
+def ingest_world(settings: Settings) -> None:
     migrate(settings.warehouse_url)
     for name in SOURCES:
         assert run_source(name, settings=settings)["status"] == "published"
-    return settings, train_world(settings)
 
 
-def test_run_logs_leave_country_out_skill(world):
-    settings, result = world
+def read_estimates(settings: Settings) -> pd.DataFrame:
+    engine = make_engine(settings.warehouse_url)
+    with engine.connect() as conn:
+        rows = conn.execute(select(CountryEstimate.__table__).order_by(CountryEstimate.area_id)).all()
+    engine.dispose()
+    return pd.DataFrame([r._asdict() for r in rows])
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    """Ingest, train, try to publish before any champion, gate, publish twice (same result)."""
+    settings = Settings(home=tmp_path_factory.mktemp("world") / "var", data_dir=SAMPLE_DATA)
+    settings.ensure_dirs()
+    ingest_world(settings)
+    trained = train_world(settings)
+    with pytest.raises(NoChampionError, match="no 'champion' version"):
+        publish_world_estimates(settings)
+    gate = promote_world(trained["model_version"], settings)
+    published = [publish_world_estimates(settings) for _ in range(2)]
+    return settings, trained, gate, published
+
+
+def test_run_logs_leave_country_out_skill_and_artifacts(world):
+    settings, result, _, _ = world
     metrics = result["metrics"]
     assert metrics["n_countries"] >= 100 and metrics["model_mae"] > 0 and metrics["baseline_mae"] > 0
     assert 0.8 <= metrics["interval_coverage"] <= 1.0
-    assert result["champion"] is (metrics["model_mae"] < metrics["baseline_mae"])
+    assert result["beats_baseline"] is (metrics["model_mae"] < metrics["baseline_mae"])
     client = MlflowClient(settings.mlflow_tracking_uri)
     run = client.get_run(result["run_id"])
     assert run.data.tags["study"] == "world" and "model_mae" in run.data.metrics
-    assert client.get_experiment(run.info.experiment_id).name == EXPERIMENT
-    assert {a.path for a in client.list_artifacts(result["run_id"])} >= {"world_estimates.csv"}
+    assert run.data.params["as_of"] and run.data.tags["git_sha"]
+    assert len(json.loads(run.data.tags["data_vintage"])) >= 4  # prevalence, covariates, ILAB, ILO
+    experiment = client.get_experiment(run.info.experiment_id)
+    assert experiment.name == EXPERIMENT
+    assert experiment.artifact_location.startswith(settings.mlflow_artifact_root)
+    paths = {a.path for a in client.list_artifacts(result["run_id"])}
+    assert paths >= {
+        "world_estimates.csv",
+        "validation_leave_country_out.csv",
+        "world_map.png",
+        "model_card.md",
+    }
+    card = client.download_artifacts(result["run_id"], "model_card.md")
+    text = open(card, encoding="utf-8").read()
+    assert "Intended use" in text and "ILAB" in text and f"{metrics['model_mae']:.2f}" in text
 
 
-def test_every_country_estimated_with_interval_and_type(world, tmp_path, monkeypatch, capsys):
-    settings, result = world
+def test_world_map_png_opens_with_the_expected_size(world):
+    settings, result, _, _ = world
+    client = MlflowClient(settings.mlflow_tracking_uri)
+    png = matplotlib.image.imread(client.download_artifacts(result["run_id"], "world_map.png"))
+    assert png.shape[:2] == (int(FIGSIZE[1] * DPI), int(FIGSIZE[0] * DPI))
+    assert png[..., :3].std() > 0.05  # not a blank canvas
+
+
+def test_registered_as_challenger_and_promoted_by_the_gate(world):
+    settings, result, gate, _ = world
+    client = MlflowClient(settings.mlflow_tracking_uri, registry_uri=settings.mlflow_tracking_uri)
+    assert result["model_name"] == MODEL_NAME
+    assert str(client.get_model_version_by_alias(MODEL_NAME, CHALLENGER).version) == result["model_version"]
+    assert gate["promoted"] is result["beats_baseline"]
+    if gate["promoted"]:
+        assert str(client.get_model_version_by_alias(MODEL_NAME, CHAMPION).version) == result["model_version"]
+        assert "regional mean" in gate["reason"]
+    # promoting the champion again reports success and changes nothing
+    assert promote_world(result["model_version"], settings)["champion_version"] == result["model_version"]
+
+
+def test_an_older_candidate_does_not_replace_the_champion(world):
+    settings, result, gate, _ = world
+    older = train_world(settings, as_of=date(2020, 1, 1))
+    verdict = promote_world(older["model_version"], settings)
+    assert verdict["promoted"] is False and verdict["champion_version"] == gate["champion_version"]
+    expected = "older than champion" if older["beats_baseline"] else "does not beat the regional mean"
+    assert expected in verdict["reason"]
+
+
+def test_published_estimates_are_keyed_complete_and_idempotent(world):
+    settings, result, _, published = world
+    first, second = published
+    assert first == second and first["model_version"] == result["model_version"]
+    assert first["countries"] == result["countries"] and sum(first["by_type"].values()) == first["countries"]
+    table = read_estimates(settings)
+    assert len(table) == first["countries"] and table["area_id"].is_unique  # re-run replaced, not appended
+    assert (table["period"] == date.fromisoformat(first["period"])).all()
+    assert ((table["p_lo"] <= table["prevalence"]) & (table["prevalence"] <= table["p_hi"])).all()
+    assert (table["mlflow_run_id"] == result["run_id"]).all() and (table["age_band"] == "5_17").all()
+    untyped = table.loc[table["intervention_type"].isna()]
+    reasons = untyped["reasons"].map(json.loads)
+    assert len(untyped) == first["by_type"].get("unknown", 0)
+    assert reasons.map(lambda r: "no government-response data" in r["type_reason"]).all()
+    drivers = json.loads(table["reasons"].iloc[0])["drivers"]
+    assert drivers and {"feature", "label", "contribution"} <= set(drivers[0])
+    assert json.loads(table["data_vintage"].iloc[0])
+
+
+def test_every_country_estimated_with_interval_and_type(world, tmp_path, monkeypatch):
+    settings, result, _, _ = world
     monkeypatch.setenv("SDG87_HOME", str(settings.home))
     out = tmp_path / "world.csv"
     assert main(["forecast", "--study", "world", "--as-of", "2026-01-01", "--out", str(out)]) == 0
@@ -69,6 +164,16 @@ def test_every_country_estimated_with_interval_and_type(world, tmp_path, monkeyp
 
 
 def test_as_of_before_any_publication_fails_loudly(world):
-    settings, _ = world
+    settings, _, _, _ = world
     with pytest.raises(MissingInputError, match="prevalence"):
         score_world(settings, date(1995, 1, 1))
+
+
+def test_publish_on_postgresql_matches_sqlite(world, pg_url, tmp_path):
+    settings, result, _, published = world
+    pg = settings.model_copy(update={"warehouse_url": pg_url})
+    ingest_world(pg)
+    assert publish_world_estimates(pg) == published[0]
+    on_pg, on_sqlite = read_estimates(pg), read_estimates(settings)
+    cols = ["area_id", "period", "prevalence", "p_lo", "p_hi", "intervention_type", "reasons"]
+    pd.testing.assert_frame_equal(on_pg[cols], on_sqlite[cols], check_dtype=False)
