@@ -19,6 +19,8 @@ WAREHOUSE_WORLD = Asset("sdg87://warehouse/world")
 FEATURES_BRAZIL = Asset("sdg87://features/brazil_v1")
 MODEL_BRAZIL = Asset("sdg87://models/brazil-forced-labour")
 SCORES_BRAZIL = Asset("sdg87://scores/brazil")
+MODEL_WORLD = Asset("sdg87://models/world-child-labour")
+ESTIMATES_WORLD = Asset("sdg87://estimates/world")
 
 DEFAULT_ARGS = {
     "owner": "sdg87",

@@ -24,7 +24,7 @@ DAGS_FOLDER = PROJECT_ROOT / "dags"
 STAGES: dict[str, list[str]] = {
     "ingest": ["ingest_brazil", "ingest_world"],
     "features": ["build_features"],
-    "train": ["train_models"],
+    "train": ["train_models", "world_estimates"],
     "score": ["score_areas"],
     "alerts": ["send_alerts"],
 }

@@ -10,15 +10,16 @@ from typing import Any
 from pipelines.settings import Settings
 from pipelines.sql_files import query
 from pipelines.warehouse.engine import make_engine
+from pipelines.world_registry import MODEL_NAME as WORLD_MODEL_NAME
 
 
-def _champion(settings: Settings) -> dict[str, Any] | None:
+def _champion(settings: Settings, model_name: str) -> dict[str, Any] | None:
     import mlflow
     from mlflow.exceptions import MlflowException
 
     client = mlflow.MlflowClient(tracking_uri=settings.mlflow_tracking_uri)
     try:
-        mv = client.get_model_version_by_alias(settings.brazil_model_name, "champion")
+        mv = client.get_model_version_by_alias(model_name, "champion")
     except MlflowException:
         return None
     run = client.get_run(mv.run_id)
@@ -52,6 +53,10 @@ def collect_summary(settings: Settings) -> dict[str, Any]:
                     r.risk_class: int(r.areas) for r in conn.execute(query("summary_scores_by_class"), params)
                 }
             deliveries = [dict(r._mapping) for r in conn.execute(query("summary_deliveries"))]
+            world = [
+                dict(r._mapping)
+                for r in conn.execute(query("summary_world_estimates"), {"model_name": WORLD_MODEL_NAME})
+            ]
     finally:
         engine.dispose()
     eml = sorted(settings.outbox_dir.glob("*.eml")) if settings.outbox_dir.exists() else []
@@ -63,7 +68,9 @@ def collect_summary(settings: Settings) -> dict[str, Any]:
         "deliveries": deliveries,
         "outbox": str(settings.outbox_dir),
         "outbox_files": len(eml),
-        "champion": _champion(settings),
+        "champion": _champion(settings, settings.brazil_model_name),
+        "world_champion": _champion(settings, WORLD_MODEL_NAME),
+        "world_estimates": world,
     }
 
 
@@ -101,6 +108,18 @@ def print_summary(settings: Settings, elapsed_seconds: float | None = None) -> N
             )
     else:
         out(f"Model: no champion registered for {settings.brazil_model_name}")
+    wchamp, world = s["world_champion"], s["world_estimates"]
+    if wchamp:
+        m = wchamp["metrics"]
+        mae = ", ".join(f"{k} {m[k]:.2f}" for k in ("model_mae", "baseline_mae") if k in m)
+        out(
+            f"World model: {WORLD_MODEL_NAME} champion = version {wchamp['version']} ({mae} pp, leave one country out)"
+        )
+    if world:
+        types = ", ".join(f"{r['intervention_type']} {r['countries']}" for r in world)
+        out(
+            f"World estimates for {str(world[0]['period'])[:4]}: {sum(r['countries'] for r in world)} countries: {types}"
+        )
     cycle = s["score_cycle"]
     if cycle:
         by = ", ".join(f"{c} {s['scores_by_class'].get(c, 0):,}" for c in ("high", "medium", "low"))

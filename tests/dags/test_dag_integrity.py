@@ -16,6 +16,7 @@ EXPECTED = {
     "score_areas": {"schedule": "asset", "tags": {"scores"}},
     "send_alerts": {"schedule": "asset", "tags": {"alerts"}},
     "check_deliveries": {"schedule": "cron", "tags": {"alerts", "monitoring"}},
+    "world_estimates": {"schedule": "asset", "tags": {"models", "world"}},
 }
 
 
@@ -74,3 +75,4 @@ def test_stages_are_chained_by_assets(dagbag):
         produced = outlets(upstream)
         assert produced, f"{upstream} publishes no asset"
         assert inlets(downstream) == produced, f"{downstream} is not scheduled on what {upstream} publishes"
+    assert inlets("world_estimates") == outlets("ingest_world")

@@ -1,0 +1,54 @@
+"""Estimate child-labour prevalence (SDG 8.7.1) for every country, with an interval and the strategy's
+intervention type (catalyst, momentum, inception), from the world warehouse.
+
+Runs when the world study area is published. Trains and validates (leave one country out, against the
+regional mean) in one MLflow run, registers a `challenger`, moves `champion` only if it beats the regional
+mean and the current champion, then writes `country_estimate` for the champion. A re-run registers another
+version, decides promotion by the same rule, and replaces the same estimate rows.
+"""
+
+from __future__ import annotations
+
+from airflow.sdk import dag, task
+
+from sdg87_assets import DEFAULT_ARGS, ESTIMATES_WORLD, MODEL_WORLD, START, WAREHOUSE_WORLD
+
+
+@task
+def train_world() -> dict:
+    from pipelines.world_model import train_world as train
+
+    result = train()
+    return {k: result[k] for k in ("run_id", "model_name", "model_version", "beats_baseline")}
+
+
+@task(outlets=[MODEL_WORLD])
+def promote_world(trained: dict) -> dict:
+    from pipelines.world_registry import promote_world as promote
+
+    return promote(trained["model_version"])
+
+
+@task(outlets=[ESTIMATES_WORLD])
+def publish_estimates(decision: dict) -> dict:
+    from pipelines.world_model import publish_world_estimates
+
+    result = publish_world_estimates()
+    return {k: result[k] for k in ("countries", "period", "model_version")}
+
+
+@dag(
+    dag_id="world_estimates",
+    schedule=[WAREHOUSE_WORLD],
+    start_date=START,
+    catchup=False,
+    default_args=DEFAULT_ARGS,
+    tags=["sdg87", "models", "world", "mlflow"],
+    doc_md=__doc__,
+    max_active_runs=1,
+)
+def world_estimates():
+    publish_estimates(promote_world(train_world()))
+
+
+world_estimates()
