@@ -111,10 +111,14 @@ def print_summary(settings: Settings, elapsed_seconds: float | None = None) -> N
     wchamp, world = s["world_champion"], s["world_estimates"]
     if wchamp:
         m = wchamp["metrics"]
-        mae = ", ".join(f"{k} {m[k]:.2f}" for k in ("model_mae", "baseline_mae") if k in m)
         out(
-            f"World model: {WORLD_MODEL_NAME} champion = version {wchamp['version']} ({mae} pp, leave one country out)"
+            f"World model: {WORLD_MODEL_NAME} champion = version {wchamp['version']} (MLflow run {wchamp['run_id']})"
         )
+        if "model_mae" in m and "baseline_mae" in m:
+            out(
+                f"  leave one country out: mean abs. error {m['model_mae']:.2f} pp vs "
+                f"{m['baseline_mae']:.2f} for the regional mean"
+            )
     if world:
         types = ", ".join(f"{r['intervention_type']} {r['countries']}" for r in world)
         out(
