@@ -17,7 +17,9 @@ def _champion(settings: Settings, model_name: str) -> dict[str, Any] | None:
     import mlflow
     from mlflow.exceptions import MlflowException
 
-    client = mlflow.MlflowClient(tracking_uri=settings.mlflow_tracking_uri)
+    # Registry URI explicit: mlflow.set_registry_uri() elsewhere in the process must not redirect us.
+    uri = settings.mlflow_tracking_uri
+    client = mlflow.MlflowClient(tracking_uri=uri, registry_uri=uri)
     try:
         mv = client.get_model_version_by_alias(model_name, "champion")
     except MlflowException:

@@ -76,7 +76,7 @@ def test_run_logs_leave_country_out_skill_and_artifacts(world):
     assert metrics["n_countries"] >= 100 and metrics["model_mae"] > 0 and metrics["baseline_mae"] > 0
     assert 0.8 <= metrics["interval_coverage"] <= 1.0
     assert result["beats_baseline"] is (metrics["model_mae"] < metrics["baseline_mae"])
-    client = MlflowClient(settings.mlflow_tracking_uri)
+    client = MlflowClient(settings.mlflow_tracking_uri, registry_uri=settings.mlflow_tracking_uri)
     run = client.get_run(result["run_id"])
     assert run.data.tags["study"] == "world" and "model_mae" in run.data.metrics
     assert run.data.params["as_of"] and run.data.tags["git_sha"]
@@ -98,7 +98,7 @@ def test_run_logs_leave_country_out_skill_and_artifacts(world):
 
 def test_world_map_png_opens_with_the_expected_size(world):
     settings, result, _, _ = world
-    client = MlflowClient(settings.mlflow_tracking_uri)
+    client = MlflowClient(settings.mlflow_tracking_uri, registry_uri=settings.mlflow_tracking_uri)
     png = matplotlib.image.imread(client.download_artifacts(result["run_id"], "world_map.png"))
     assert png.shape[:2] == (int(FIGSIZE[1] * DPI), int(FIGSIZE[0] * DPI))
     assert png[..., :3].std() > 0.05  # not a blank canvas
