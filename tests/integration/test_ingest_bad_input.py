@@ -41,16 +41,6 @@ def _published(settings: Settings) -> dict:
     return out
 
 
-@pytest.fixture
-def para(tmp_path, backend_settings):
-    """The Pará slice with its areas loaded (both backends)."""
-    data = tmp_path / "data"
-    slice_sample(SAMPLE_DATA, data, ["PA"])
-    settings = backend_settings.model_copy(update={"data_dir": data})
-    run_source("brazil_areas", settings=settings)
-    return settings
-
-
 def _lines(settings: Settings) -> list[str]:
     return (settings.data_dir / POPULATION).read_text(encoding="utf-8").splitlines(keepends=True)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from pipelines.ingest import SOURCE_FAMILIES, SourceFormatError, run_source, slice_sample
+from pipelines.ingest import SOURCE_FAMILIES, SourceFormatError, run_source
 from pipelines.quality import DataQualityError
 from pipelines.settings import Settings
 from pipelines.warehouse.engine import make_engine
@@ -96,16 +96,6 @@ def test_reloading_the_same_files_is_unchanged(loaded):
         before["areas"], before["observations"], before["indicators"],
     )  # fmt: skip
     assert after["runs"][-4:] == [("unchanged", n) for n in SOURCE_FAMILIES["brazil"]]
-
-
-@pytest.fixture
-def para(tmp_path, backend_settings):
-    """A real slice (Pará, 144 municipalities) with its areas loaded into a fresh warehouse (both backends)."""
-    data = tmp_path / "data"
-    slice_sample(SAMPLE_DATA, data, ["PA"])
-    settings = backend_settings.model_copy(update={"data_dir": data})
-    run_source("brazil_areas", settings=settings)
-    return settings
 
 
 def _edited_copy(src: Path, dst: Path, edit) -> Path:
