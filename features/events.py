@@ -8,6 +8,8 @@ no row was not on the list. Labels are "as published by the latest list edition"
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 
@@ -57,3 +59,39 @@ def label_frame(events: pd.DataFrame, area_ids: pd.Index | list[str], years: lis
     hit = pd.MultiIndex.from_frame(events.loc[events["events"] > 0, ["area_id", "year"]])
     y = np.asarray(grid.isin(hit), dtype="int64")
     return pd.DataFrame({"y": y}, index=grid).reset_index()
+
+
+FEEDBACK_COLUMNS = ["area_id", "period", "outcome", "confirmed_cases", "action_date", "recorded_at"]
+
+
+def feedback_positives(feedback: pd.DataFrame, as_of: date | None = None) -> pd.DataFrame:
+    """(``area_id``, ``year``) pairs an officer confirmed cases in (``confirmed`` outcome, cases > 0) for
+    the alert's target ``period`` (1 January of the year), known on or before ``as_of`` when given.
+
+    ``feedback`` has :data:`FEEDBACK_COLUMNS`. A confirmation is known on its ``action_date``, or on the
+    UTC day it was recorded when it has none. False alarms and zero counts are no positives, and nothing
+    here makes a negative: the employer list is the record of inspections.
+    """
+    rows = feedback.loc[
+        (feedback["outcome"] == "confirmed") & (pd.to_numeric(feedback["confirmed_cases"]) > 0)
+    ]
+    if as_of is not None:
+        recorded = pd.to_datetime(rows["recorded_at"], utc=True).dt.tz_localize(None).dt.normalize()
+        known = pd.to_datetime(rows["action_date"]).fillna(recorded)
+        rows = rows.loc[known <= pd.Timestamp(as_of)]
+    years = pd.to_datetime(rows["period"]).dt.year.astype("int64")
+    out = pd.DataFrame({"area_id": rows["area_id"].astype("str"), "year": years})
+    return out.drop_duplicates().reset_index(drop=True)
+
+
+def with_feedback(labels: pd.DataFrame, positives: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """``labels`` (:func:`label_frame`) with ``y = 1`` where ``positives`` (:func:`feedback_positives`)
+    confirm cases, and how many labels that turned from 0 to 1. Pairs outside the label grid (another
+    area or a year the list does not cover yet) add nothing; no label ever goes from 1 to 0."""
+    if positives.empty or labels.empty:
+        return labels.copy(), 0
+    keys = pd.MultiIndex.from_frame(labels[["area_id", "year"]])
+    hit = pd.MultiIndex.from_frame(positives[["area_id", "year"]])
+    y = labels["y"].to_numpy()
+    added = keys.isin(hit) & (y == 0)
+    return labels.assign(y=np.where(added, 1, y).astype("int64")), int(added.sum())

@@ -208,6 +208,7 @@ def _run_params(model: RiskModel, config: BacktestConfig, latest: TrainingInputs
         "platt_a": round(model.platt_[0], 4),
         "platt_b": round(model.platt_[1], 4),
         "n_features": len(model.features),
+        "labels_from_feedback": latest.labels_from_feedback,
     }
 
 
