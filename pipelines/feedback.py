@@ -159,16 +159,3 @@ def import_feedback(path: Path, settings: Settings | None = None, today: date | 
     finally:
         engine.dispose()
     return {"rows": len(entries), "alerts": len({e.alert_id for e in entries})}
-
-
-def feedback_labels(conn: Connection):
-    """Per (``area_id``, ``period``): ``confirmed_cases`` (sum), ``false_alarm`` (0/1) and
-    ``first_action_date`` from the feedback on alerts — labels a training step may add to its own."""
-    import pandas as pd
-
-    from pipelines.sql_files import query
-
-    rows = conn.execute(query("feedback_labels")).mappings().all()
-    return pd.DataFrame(
-        rows, columns=["area_id", "period", "confirmed_cases", "false_alarm", "first_action_date"]
-    )

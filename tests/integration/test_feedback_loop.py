@@ -15,7 +15,8 @@ from test_alert_support import outbox, skilled_run, warehouse  # noqa: F401 - fi
 
 from pipelines.alerting import send_alerts
 from pipelines.cli import main
-from pipelines.feedback import FeedbackError, feedback_labels, import_feedback
+from pipelines.feedback import FeedbackError, import_feedback
+from pipelines.train_data import load_feedback
 from pipelines.warehouse.schema import Alert, Feedback
 from pipelines.web.app import create_app
 
@@ -105,8 +106,9 @@ def test_csv_import_is_all_or_nothing_and_idempotent(settings, warehouse, sent, 
     assert import_feedback(good, settings) == {"rows": 3, "alerts": 2}
     with warehouse.connect() as conn:
         assert len(conn.execute(select(Feedback.feedback_id)).all()) == 3
-        labels = feedback_labels(conn)
-    assert labels.set_index("area_id").loc["BRA.1500107", "confirmed_cases"] == 2
+        labels = load_feedback(conn)  # what the next training reads
+    confirmed = labels.loc[labels["outcome"] == "confirmed"].groupby("area_id")["confirmed_cases"].sum()
+    assert confirmed.loc["BRA.1500107"] == 2
     bad = tmp_path / "bad.csv"
     bad.write_text(f"alert_id,outcome,confirmed_cases\n{ids[2]},confirmed,-1\nx,referred,\n{ids[2]},maybe,\n")
     with pytest.raises(FeedbackError, match="3 bad row"):
