@@ -14,8 +14,11 @@ The cycle is the newest target ``period`` scored for ``settings.brazil_model_nam
    transaction before sending (:mod:`pipelines.alerting_delivery`). A subscription with nothing new gets
    an all-clear when it has heard nothing for ``SDG87_ALL_CLEAR_DAYS``.
 
-Re-running sends nothing twice; a crash between "decided" and "sent" re-sends the decided message with
-the same Message-ID (``docs/adr/0031-alert-delivery-at-least-once.md``).
+Re-running sends nothing twice that was recorded ``sent``; overlapping runs never send one message
+concurrently (each pending row is leased to one run, :mod:`pipelines.alerting_leases`). A transient
+failure of one message is recorded (``failed``) and the others are still sent; the next run retries it.
+A run killed after the relay accepted a message but before recording ``sent`` makes a later run send it
+again with the same Message-ID: delivery is at-least-once (``docs/adr/0031-alert-delivery-at-least-once.md``).
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ from pipelines.alerting_inputs import (
     latest_loads,
     vintages,
 )
+from pipelines.alerting_leases import take
 from pipelines.alerting_links import signing_key
 from pipelines.alerting_records import stored_items, write_decision, write_states
 from pipelines.alerting_webhook import post_cycle
@@ -101,9 +105,20 @@ def _confirmations(settings: Settings, engine: Engine, smtp: LazySmtp, today: da
         pending, areas = unconfirmed_subscriptions(conn), areas_frame(conn)
     counts: Counter = Counter()
     for sub in pending.to_dict("records"):
-        outcome = deliver(engine, smtp, messages.confirmation(settings, sub, areas, today))
-        counts["confirmations" if outcome != "skipped_already_sent" else "confirmations_already_sent"] += 1
+        try:
+            outcome = deliver(engine, smtp, messages.confirmation(settings, sub, areas, today))
+        except (AddressError, RejectedError, DeliveryError) as exc:  # recorded; the others still go out
+            log.error("%s", exc)
+            counts["confirmations_failed"] += 1
+            continue
+        counts[CONFIRMATION_COUNTS.get(outcome, "confirmations")] += 1
     return counts
+
+
+CONFIRMATION_COUNTS = {
+    "skipped_already_sent": "confirmations_already_sent",
+    "skipped_leased": "skipped_leased",
+}
 
 
 def send_confirmations(settings: Settings | None = None, today: date | None = None) -> dict:
@@ -116,14 +131,15 @@ def send_confirmations(settings: Settings | None = None, today: date | None = No
             counts = _confirmations(settings, engine, LazySmtp(settings, stack), _today(today))
     finally:
         engine.dispose()
-    return {"confirmations": counts["confirmations"], "already_sent": counts["confirmations_already_sent"]}
+    return {"confirmations": counts["confirmations"], "already_sent": counts["confirmations_already_sent"],
+            "failed": counts["confirmations_failed"]}  # fmt: skip
 
 
 def _withhold(settings, engine, smtp, data: dict, problems: list[str], today: date) -> None:
     for sub in data["subs"].to_dict("records"):
         try:
             deliver(engine, smtp, messages.no_assessment(settings, sub, data["areas"], today))
-        except (AddressError, RejectedError) as exc:  # one bad address must not silence the others
+        except (AddressError, RejectedError, DeliveryError) as exc:  # one failure must not silence the others
             problems = [*problems, f"notice not delivered: {exc}"]
     title = "no assessment sent this cycle"
     deliver(engine, smtp, messages.to_operator(settings, "operator", title, problems, today))
@@ -166,6 +182,9 @@ def _serve(settings, engine, smtp, sub: dict, data: dict, today: date) -> str:
         outcome = _maybe_all_clear(settings, engine, smtp, sub, data, today)
         return "skipped_already_sent" if outcome == "no_areas" else outcome
     if stored is not None:
+        with engine.begin() as conn:
+            if not take(conn, key, smtp.lease):
+                return "skipped_leased"  # a live run is sending it now
         items, total = stored
         outcome = "resent"
     else:
@@ -177,8 +196,9 @@ def _serve(settings, engine, smtp, sub: dict, data: dict, today: date) -> str:
             return _maybe_all_clear(settings, engine, smtp, sub, data, today)
         outcome = "sent"
         with engine.begin() as conn:  # decided: recorded before anything is sent
-            if not claim_key(conn, key, kind, sid, sub["email"], f"{kind} {data['cycle_label']}", total):
-                return "skipped_already_sent"  # another run claimed it between our check and insert
+            label = f"{kind} {data['cycle_label']}"
+            if not claim_key(conn, key, kind, sid, sub["email"], label, total, lease=smtp.lease):
+                return "skipped_leased"  # another run claimed it between our check and insert
             write_decision(conn, key, items, new_states, data["cycle_label"])
     send_recorded(engine, smtp, alert_message(settings, engine, sub, key, kind, items, total, data, today))
     return outcome
@@ -194,7 +214,10 @@ def _maybe_all_clear(settings, engine, smtp, sub: dict, data: dict, today: date)
     out = messages.all_clear(
         settings, sub, data["areas"], today, date.fromisoformat(newest) if newest else None, n_open
     )
-    return "all_clear" if deliver(engine, smtp, out) != "skipped_already_sent" else "no_areas"
+    outcome = deliver(engine, smtp, out)
+    return {"sent": "all_clear", "resent": "all_clear", "skipped_leased": "skipped_leased"}.get(
+        outcome, "no_areas"
+    )
 
 
 def _select(settings: Settings, data: dict, today: date):
@@ -241,6 +264,9 @@ def _run(settings: Settings, engine: Engine, smtp: LazySmtp, today: date) -> dic
         except RejectedError as exc:
             log.error("%s", exc)
             rejected.append(str(exc))
+        except DeliveryError as exc:  # transient: recorded `failed`, retried next run; the others go on
+            log.error("%s", exc)
+            counts["failed"] += 1
     webhook = None
     if settings.webhook_url:
         webhook = post_cycle(settings, engine, data["selection"].alerts, data["areas"], cycle)
@@ -251,7 +277,8 @@ def _run(settings: Settings, engine: Engine, smtp: LazySmtp, today: date) -> dic
 def send_alerts(settings: Settings | None = None, today: date | None = None) -> dict:
     """Send this run's messages (module docstring). Returns ``sent`` (alerts and digests, incl.
     ``resent``), ``resent``, ``skipped_already_sent``, ``no_areas``, ``all_clear``, ``confirmations``,
-    ``rejected`` (permanently refused), ``webhook`` (outcome of the partner POST, None when not
+    ``rejected`` (permanently refused), ``failed`` (transient failures, retried next run),
+    ``skipped_leased`` (being sent by another live run), ``webhook`` (outcome of the partner POST, None when not
     configured), ``subscriptions``, the cycle (``period``, ``horizon``,
     ``model_name``, ``model_version``) and ``outbox`` (the ``.eml`` folder, or None with a relay).
     Refused addresses do not stop the others; they raise :class:`AddressError` at the end."""
@@ -265,6 +292,11 @@ def send_alerts(settings: Settings | None = None, today: date | None = None) -> 
         engine.dispose()
     counts, cycle = result["counts"], result["cycle"]
     log.info("alerts for %s: %s", cycle, dict(counts))
+    if counts["failed"]:
+        raise DeliveryError(
+            f"{counts['failed']} message(s) not delivered (recorded `failed`, the next run retries them); "
+            "the others were sent"
+        )
     if result["refused"]:
         raise AddressError(
             f"{len(result['refused'])} subscription(s) refused, others sent: " + "; ".join(result["refused"])
@@ -277,6 +309,8 @@ def send_alerts(settings: Settings | None = None, today: date | None = None) -> 
         "all_clear": counts["all_clear"],
         "confirmations": counts["confirmations"],
         "rejected": len(result["rejected"]),
+        "failed": counts["failed"] + counts["confirmations_failed"],
+        "skipped_leased": counts["skipped_leased"],
         "webhook": result["webhook"],
         "subscriptions": result["n_subs"],
         "period": pd.Timestamp(cycle["period"]).date().isoformat(),

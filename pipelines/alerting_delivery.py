@@ -1,19 +1,22 @@
-"""Hand one message to SMTP exactly once per delivery key, with retries and a record of the outcome.
+"""Hand one message to SMTP once per delivery key (at least once, never concurrently), with retries and a record of the outcome.
 
 Every message (alert, digest, all-clear, no-assessment notice, confirmation, operator mail) goes through
 :func:`deliver`:
 
 1. a ``sent`` or ``rejected`` delivery with the key: nothing to do;
-2. no row yet: the ``pending`` row is inserted (only if the key is new, so two runs cannot both claim it),
-   together with whatever the caller writes in ``write_with_claim`` (alert rows, alert state), in one
-   transaction;
+2. no row yet: the ``pending`` row is inserted with this run's lease (only if the key is new, so two runs
+   cannot both claim it), together with whatever the caller writes in ``write_with_claim`` (alert rows,
+   alert state), in one transaction; a ``pending``/``failed`` row is re-sent only by the run that takes
+   its lease (:mod:`pipelines.alerting_leases`): a row leased by a live run is skipped;
 3. the message is sent; transient errors (connection refused or dropped, 4xx replies) are retried with
    exponential backoff (``SDG87_SMTP_RETRIES``, first delay ``SDG87_SMTP_BACKOFF_S``) on a fresh session;
 4. the row is marked ``sent`` (with its Message-ID), ``rejected`` (a 5xx reply: permanent, never retried,
    reported by the delivery check) or ``failed`` (transient errors exhausted: sent again by the next run).
 
-A ``pending``/``failed`` row found at step 1 is re-sent with the same Message-ID (a crash between
-"decided" and "sent"): see ``docs/adr/0031-alert-delivery-at-least-once.md``.
+A ``pending`` row whose lease expired (its run died between "decided" and "sent") and a ``failed`` row
+are re-sent with the same Message-ID. The guarantee is at-least-once: a run killed after the relay
+accepted a message but before ``sent`` was recorded makes the next run send it again, with the same
+Message-ID (``docs/adr/0031-alert-delivery-at-least-once.md``).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from email.message import EmailMessage
 from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from pipelines.alerting_leases import RELEASED, Lease, take
 from pipelines.mailer import smtp_session
 from pipelines.settings import Settings
 from pipelines.warehouse.schema import Delivery
@@ -74,10 +78,12 @@ def is_permanent(exc: BaseException) -> bool:
 
 
 class LazySmtp:
-    """Opens the SMTP session (and the embedded server) only when the first message must go out."""
+    """Opens the SMTP session (and the embedded server) only when the first message must go out.
+    ``lease`` is the sending run's lease on the rows it claims (one per run)."""
 
     def __init__(self, settings: Settings, stack: ExitStack, sleep: Callable[[float], None] = time.sleep):
         self._settings, self._stack, self._sleep = settings, stack, sleep
+        self.lease = Lease(settings.delivery_lease_s)
         self._inner: ExitStack | None = None
         self._smtp: smtplib.SMTP | None = None
 
@@ -117,19 +123,20 @@ def status_of(conn: Connection, key: str) -> str | None:
     return conn.execute(select(t.c.status).where(t.c.delivery_key == key)).scalar_one_or_none()
 
 
-def claim(conn: Connection, out: Outgoing) -> bool:
+def claim(conn: Connection, out: Outgoing, lease: Lease) -> bool:
     """Insert the ``pending`` row for ``out`` if its key is new; True if this call claimed it."""
     return claim_key(
-        conn, out.key, out.kind, out.subscription_id, out.recipient, out.subject, out.n_areas, out.channel
-    )
+        conn, out.key, out.kind, out.subscription_id, out.recipient, out.subject, out.n_areas, out.channel,
+        lease=lease,
+    )  # fmt: skip
 
 
 def claim_key(
     conn: Connection, key: str, kind: str, subscription_id: int | None, recipient: str, subject: str,
-    n_areas: int = 0, channel: str = "email",
+    n_areas: int = 0, channel: str = "email", *, lease: Lease,
 ) -> bool:  # fmt: skip
-    """Insert a ``pending`` delivery row if ``key`` is new (before the message exists, when the message
-    needs ids written in the same transaction); True if this call claimed it."""
+    """Insert a ``pending`` delivery row held by ``lease`` if ``key`` is new (before the message exists,
+    when the message needs ids written in the same transaction); True if this call claimed it."""
     insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
     row = {
         "delivery_key": key,
@@ -141,6 +148,7 @@ def claim_key(
         "n_areas": n_areas,
         "status": "pending",
         "created_at": datetime.now(UTC),
+        **lease.columns(),
     }
     table = Delivery.__table__
     stmt = insert(table).values(row).on_conflict_do_nothing(index_elements=["delivery_key"])
@@ -161,11 +169,11 @@ def send_recorded(engine: Engine, smtp: LazySmtp, out: Outgoing) -> None:
     except (smtplib.SMTPException, OSError) as exc:
         error = f"{type(exc).__name__}: {exc}"
         if is_permanent(exc):
-            mark(engine, out.key, status="rejected", error=error)
+            mark(engine, out.key, status="rejected", error=error, **RELEASED)
             raise RejectedError(
                 f"{out.recipient}: {out.kind} {out.message['Message-ID']} refused: {exc}"
             ) from exc
-        mark(engine, out.key, status="failed", error=error)
+        mark(engine, out.key, status="failed", error=error, **RELEASED)
         raise DeliveryError(
             f"{out.kind} to {out.recipient}: sending {out.message['Message-ID']} failed: {exc}"
         ) from exc
@@ -176,6 +184,7 @@ def send_recorded(engine: Engine, smtp: LazySmtp, out: Outgoing) -> None:
         message_id=out.message["Message-ID"],
         sent_at=datetime.now(UTC),
         error=None,
+        **RELEASED,
     )
 
 
@@ -185,18 +194,21 @@ def deliver(
     out: Outgoing,
     write_with_claim: Callable[[Connection], None] | None = None,
 ) -> str:
-    """Record and send ``out`` once (module docstring). Returns ``sent``, ``resent`` or
-    ``skipped_already_sent``; raises :class:`DeliveryError` / :class:`RejectedError` when not sent."""
+    """Record and send ``out`` once (module docstring). Returns ``sent``, ``resent``,
+    ``skipped_already_sent`` or ``skipped_leased`` (another live run is sending it); raises
+    :class:`DeliveryError` / :class:`RejectedError` when not sent."""
     with engine.connect() as conn:
         status = status_of(conn, out.key)
     if status in DONE:
         return "skipped_already_sent"
     outcome = "resent" if status is not None else "sent"
-    if status is None:
-        with engine.begin() as conn:
-            if not claim(conn, out):
-                return "skipped_already_sent"  # another run claimed it between our check and insert
-            if write_with_claim is not None:
-                write_with_claim(conn)
+    with engine.begin() as conn:
+        if status is not None:
+            if not take(conn, out.key, smtp.lease):
+                return "skipped_leased"
+        elif not claim(conn, out, smtp.lease):
+            return "skipped_leased"  # another run claimed it between our check and insert
+        elif write_with_claim is not None:
+            write_with_claim(conn)
     send_recorded(engine, smtp, out)
     return outcome

@@ -1,12 +1,14 @@
 """Signed links in e-mails: confirm a subscription, record feedback on an alert, unsubscribe.
 
 A token is ``<payload>.<signature>``, both base64url without padding. The payload is JSON
-``{"p": purpose, "s": subject, "e": expiry date (ISO, inclusive) or null}``; the signature is
-HMAC-SHA256 of the payload under ``SDG87_SECRET_KEY``. The purpose is signed, so a feedback token cannot
-confirm a subscription. Tokens carry no personal data: the subject is a subscription or alert id.
+``{"p": purpose, "s": subject, "e": expiry date (ISO, inclusive)}``; the signature is HMAC-SHA256 of the
+payload under ``SDG87_SECRET_KEY``. The purpose is signed, so a feedback token cannot confirm a
+subscription; every token must carry an expiry (one without is refused, whatever its signature). Tokens
+carry no personal data: the subject is a subscription or alert id.
 
 The development key (``DEV_SECRET_KEY``) is public; :func:`signing_key` refuses it unless links point at
-this machine (``SDG87_PUBLIC_URL`` on localhost/127.0.0.1), so a deployment cannot go out with it.
+this machine (``SDG87_PUBLIC_URL`` on localhost/127.0.0.1) and, for ``sdg87 serve``, the server listens
+only on loopback, so a deployment cannot go out with it. Errors name ``SDG87_SECRET_KEY``, never its value.
 Unsubscribe links use the subscription's random ``unsubscribe_token`` instead, which never expires.
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import ipaddress
 import json
 from datetime import date, timedelta
 from urllib.parse import urlencode, urlsplit
@@ -41,23 +44,44 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def signing_key(settings: Settings) -> bytes:
-    """The HMAC key; raises :class:`InsecureKeyError` for the dev key with a non-local public URL."""
+def is_loopback(host: str) -> bool:
+    """True for ``localhost`` and any loopback address (127.0.0.0/8, ``::1``); False for ``0.0.0.0``,
+    ``::`` (every interface), a LAN address or a name."""
+    if host.strip("[]").lower() in LOCAL_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def signing_key(settings: Settings, bind_host: str | None = None) -> bytes:
+    """The HMAC key; raises :class:`InsecureKeyError` for the dev key when ``SDG87_PUBLIC_URL`` is not
+    local or ``bind_host`` (the address ``sdg87 serve`` listens on, if serving) is not loopback."""
+    if settings.secret_key != DEV_SECRET_KEY:
+        return settings.secret_key.encode("utf-8")
     host = urlsplit(settings.public_url).hostname or ""
-    if settings.secret_key == DEV_SECRET_KEY and host not in LOCAL_HOSTS:
+    fix = "set SDG87_SECRET_KEY to a secret (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
+    if not is_loopback(host):
         raise InsecureKeyError(
-            f"SDG87_SECRET_KEY is the public development key but SDG87_PUBLIC_URL is {settings.public_url}: "
-            "set a secret key (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
+            f"SDG87_SECRET_KEY is the public development key but SDG87_PUBLIC_URL is {settings.public_url}: {fix}"
+        )
+    if bind_host is not None and not is_loopback(bind_host):
+        raise InsecureKeyError(
+            f"SDG87_SECRET_KEY is the public development key but the server would listen on {bind_host!r} "
+            f"(reachable from the network; only loopback may use it): {fix}"
         )
     return settings.secret_key.encode("utf-8")
 
 
-def sign(key: bytes, purpose: str, subject: str | int, expires: date | None) -> str:
-    """A token for ``purpose`` about ``subject``, valid through ``expires`` (None: no expiry)."""
+def sign(key: bytes, purpose: str, subject: str | int, expires: date) -> str:
+    """A token for ``purpose`` about ``subject``, valid through ``expires`` (inclusive; required)."""
     if purpose not in PURPOSES:
         raise ValueError(f"unknown link purpose {purpose!r}")
+    if not isinstance(expires, date):
+        raise ValueError("every link token needs an expiry date")
     payload = json.dumps(
-        {"p": purpose, "s": str(subject), "e": expires.isoformat() if expires else None},
+        {"p": purpose, "s": str(subject), "e": expires.isoformat()},
         separators=(",", ":"),
         sort_keys=True,
     ).encode("utf-8")
@@ -65,8 +89,17 @@ def sign(key: bytes, purpose: str, subject: str | int, expires: date | None) -> 
     return f"{_b64(payload)}.{_b64(signature)}"
 
 
+class ExpiredLinkError(LinkError):
+    """An authentic token past its expiry; ``subject`` says what it was about (to offer a fresh link)."""
+
+    def __init__(self, expired_on: str, purpose: str, subject: str) -> None:
+        super().__init__(f"this link expired on {expired_on}")
+        self.expired_on, self.purpose, self.subject = expired_on, purpose, subject
+
+
 def verify(key: bytes, token: str, purpose: str, today: date) -> str:
-    """The subject of a valid ``token`` for ``purpose`` on ``today``; raises :class:`LinkError`."""
+    """The subject of a valid ``token`` for ``purpose`` on ``today``; raises :class:`LinkError`
+    (:class:`ExpiredLinkError` for an authentic but expired one)."""
     try:
         payload_b64, signature_b64 = token.split(".")
         payload, signature = _unb64(payload_b64), _unb64(signature_b64)
@@ -75,12 +108,16 @@ def verify(key: bytes, token: str, purpose: str, today: date) -> str:
     expected = hmac.new(key, payload, hashlib.sha256).digest()
     if not hmac.compare_digest(signature, expected):
         raise LinkError("this link is not valid (signature does not match)")
-    data = json.loads(payload)
+    try:
+        data = json.loads(payload)
+        subject, expires = str(data["s"]), date.fromisoformat(str(data.get("e")))
+    except (ValueError, TypeError, KeyError) as exc:
+        raise LinkError("this link is not valid (no subject or no expiry date)") from exc
     if data.get("p") != purpose:
         raise LinkError("this link is for something else")
-    if data.get("e") and date.fromisoformat(data["e"]) < today:
-        raise LinkError(f"this link expired on {data['e']}")
-    return str(data["s"])
+    if expires < today:
+        raise ExpiredLinkError(expires.isoformat(), purpose, subject)
+    return subject
 
 
 def url(settings: Settings, path: str, **params: str) -> str:

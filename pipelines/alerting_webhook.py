@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 
 from alerts.webhook import webhook_payload
 from pipelines.alerting_delivery import DONE, claim_key, mark, message_key, status_of
+from pipelines.alerting_leases import RELEASED, Lease, take
 from pipelines.settings import Settings
 
 TIMEOUT_S = 20
@@ -39,7 +40,7 @@ def post_cycle(
     settings: Settings, engine: Engine, alerts: pd.DataFrame, areas: pd.DataFrame, cycle: dict
 ) -> str:
     """Post this cycle's alerts once; returns ``sent``, ``skipped_already_sent``, ``no_areas``,
-    ``failed`` or ``rejected``."""
+    ``failed``, ``rejected`` or ``skipped_leased`` (another live run is posting it)."""
     url = settings.webhook_url or ""
     key = message_key(
         "webhook", url, *(str(cycle[c]) for c in ("period", "horizon", "model_name", "model_version"))
@@ -51,26 +52,30 @@ def post_cycle(
     if alerts.empty:
         return "no_areas"
     body = json.dumps(webhook_payload(alerts, areas), ensure_ascii=False).encode("utf-8")
-    if status is None:
-        with engine.begin() as conn:
-            claim_key(
-                conn, key, "alert", None, url[:254], f"webhook {cycle['period']}", len(alerts), "webhook"
-            )
+    lease = Lease(settings.delivery_lease_s)
+    with engine.begin() as conn:  # one run posts at a time (pipelines.alerting_leases)
+        held = take(conn, key, lease) if status is not None else claim_key(
+            conn, key, "alert", None, url[:254], f"webhook {cycle['period']}", len(alerts), "webhook",
+            lease=lease,
+        )  # fmt: skip
+    if not held:
+        return "skipped_leased"
     delay, error = settings.smtp_backoff_s, ""
     for attempt in range(settings.smtp_retries + 1):
         try:
             _post(url, body, key)
-            mark(engine, key, status="sent", message_id=key[:40], sent_at=datetime.now(UTC), error=None)
+            mark(engine, key, status="sent", message_id=key[:40], sent_at=datetime.now(UTC), error=None,
+                 **RELEASED)  # fmt: skip
             return "sent"
         except urllib.error.HTTPError as exc:
             error = f"HTTP {exc.code}: {exc.reason}"
             if exc.code < 500 and exc.code not in TRANSIENT_HTTP:
-                mark(engine, key, status="rejected", error=error)
+                mark(engine, key, status="rejected", error=error, **RELEASED)
                 return "rejected"
         except (urllib.error.URLError, OSError) as exc:
             error = f"{type(exc).__name__}: {exc}"
         if attempt < settings.smtp_retries:
             time.sleep(delay)
             delay *= 2
-    mark(engine, key, status="failed", error=error)
+    mark(engine, key, status="failed", error=error, **RELEASED)
     return "failed"

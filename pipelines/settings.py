@@ -66,6 +66,18 @@ class Settings(BaseSettings):
     webhook_url: str | None = Field(default=None, description="Optional partner endpoint for JSON alerts.")
     smtp_retries: int = Field(default=3, ge=0, description="Retries of a transient SMTP error, with backoff.")
     smtp_backoff_s: float = Field(default=2.0, ge=0.0, description="First retry delay; doubles each time.")
+    delivery_lease_s: float = Field(
+        default=600.0,
+        ge=1.0,
+        description="A run's hold on a pending delivery; longer than one send with retries.",
+    )
+    outbox_retention_days: int = Field(
+        default=90, ge=1, description="Outbox .eml files older than this are deleted at each alert run."
+    )
+    max_body_bytes: int = Field(default=65536, ge=1024, description="Largest request body the web app reads.")
+    rate_limit_per_minute: int = Field(
+        default=60, ge=1, description="Requests per client address and minute."
+    )
 
     # Risk classes: p >= risk_high is `high`, p >= risk_medium is `medium`, else `low`.
     risk_medium: float = Field(default=0.05, ge=0.0, le=1.0)

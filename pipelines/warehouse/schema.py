@@ -187,6 +187,8 @@ class Subscription(Base):
     unsubscribe_token: Mapped[str] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Set by ``sdg87 subscriptions erase``: address and name replaced, counts kept (migration 0007_web).
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (
         UniqueConstraint("email", "scope_area_id", name="uq_subscription_email_scope"),
@@ -247,6 +249,9 @@ class Delivery(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Who is sending a pending/failed row and until when (pipelines.alerting_leases; migration 0007_web).
+    lease_owner: Mapped[str | None] = mapped_column(String(80))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (
         CheckConstraint("status IN ('pending', 'sent', 'failed', 'rejected')", name="status_known"),

@@ -35,8 +35,8 @@ def _token(message) -> str:
 def test_add_then_confirm_by_signed_link(settings, areas):
     ids = add_subscriptions([NEW], settings)["inserted"]
     assert ids == [1]
-    assert send_confirmations(settings) == {"confirmations": 1, "already_sent": 0}
-    assert send_confirmations(settings) == {"confirmations": 0, "already_sent": 1}  # never twice
+    assert send_confirmations(settings) == {"confirmations": 1, "already_sent": 0, "failed": 0}
+    assert send_confirmations(settings) == {"confirmations": 0, "already_sent": 1, "failed": 0}  # never twice
     (message,) = outbox(settings)
     assert message["Subject"] == "Confirme sua inscrição nos alertas sdg87 para Abaetetuba"
     assert "List-Unsubscribe" not in message  # nothing to unsubscribe from yet

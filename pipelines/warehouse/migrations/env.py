@@ -5,6 +5,7 @@ from alembic import context
 from pipelines.warehouse.engine import make_engine
 from pipelines.warehouse.schema import Base
 from pipelines.warehouse.schema_alerts import AlertState  # noqa: F401 - registers its table
+from pipelines.warehouse.schema_links import FeedbackRevision  # noqa: F401 - registers its tables
 from pipelines.warehouse.schema_world import CountryEstimate  # noqa: F401 - registers its table
 
 config = context.config
