@@ -95,6 +95,7 @@ class ExpiredLinkError(LinkError):
     def __init__(self, expired_on: str, purpose: str, subject: str) -> None:
         super().__init__(f"this link expired on {expired_on}")
         self.expired_on, self.purpose, self.subject = expired_on, purpose, subject
+        self.token = ""  # set by the page that shows it
 
 
 def verify(key: bytes, token: str, purpose: str, today: date) -> str:

@@ -1,34 +1,41 @@
 """What happened after an alert, recorded by the officer who received it (web form or CSV import).
 
-One row per (``alert_id``, ``outcome``): recording the same outcome again for an alert updates it, so a
-corrected form or a re-imported file never duplicates. Outcomes: ``referred`` (to protection services:
+Every submission (one web form, or the rows of one alert in a CSV import) is kept as a revision in
+``feedback_revision`` with its time and who submitted it (the role and subscription whose link was used,
+or ``csv import``; never an IP address). The latest submission wins: ``feedback`` holds, per alert, the
+outcome(s) of its latest submission only (one row per (``alert_id``, ``outcome``)), so contradictory
+outcomes never stand side by side and a re-imported file never duplicates. Outcomes: ``referred`` (to protection services:
 ``action_date``, ``service``), ``inspection`` (an inspection was made: ``action_date``), ``confirmed``
-(cases confirmed: ``confirmed_cases`` >= 0), ``false_alarm``, ``no_action`` (``note`` says why).
+(cases confirmed: ``confirmed_cases`` a whole number 0..:data:`MAX_CASES`), ``false_alarm``, ``no_action`` (``note`` says why).
+Action dates may not be in the future nor before the alert was sent.
 Nothing about a person is stored: counts, dates, the service's name and a free-text note about the area.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, delete, insert, select
 
 from pipelines.settings import Settings, get_settings
 from pipelines.warehouse.engine import make_engine, migrate
 from pipelines.warehouse.schema import Alert, Area, Feedback, Subscription
+from pipelines.warehouse.schema_links import FeedbackRevision
 
 OUTCOMES = ("referred", "inspection", "confirmed", "false_alarm", "no_action")
 CSV_COLUMNS = ["alert_id", "outcome", "action_date", "service", "confirmed_cases", "note"]
+MAX_CASES = 100_000  # cases confirmed after one alert; more is a typing error
+_CASES = re.compile(r"[0-9]{1,7}")  # ASCII digits only ("²".isdigit() is True)
 
 
 class FeedbackError(ValueError):
     """Feedback that cannot be stored as given; the message names the field and the rule. ``code`` names
     the rule for pages that word it in the officer's language: ``alert_id``, ``outcome``, ``action_date``,
-    ``future``, ``cases``, ``too_long``, ``referral``, ``confirmed``, ``no_action``, ``unknown_alert``,
+    ``future``, ``before_alert``, ``cases``, ``cases_range``, ``too_long``, ``referral``, ``confirmed``, ``no_action``, ``unknown_alert``,
     ``file`` (CSV import)."""
 
     def __init__(self, message: str, code: str = "file") -> None:
@@ -70,9 +77,13 @@ def parse_entry(raw: dict, today: date) -> FeedbackEntry:
     if action_date and action_date > today:
         raise FeedbackError(f"action_date {action_date} is in the future", "future")
     cases_text = str(raw.get("confirmed_cases") or "").strip()
-    cases = int(cases_text) if cases_text.isdigit() else None
+    cases = int(cases_text) if _CASES.fullmatch(cases_text) else None
     if cases_text and cases is None:
+        if re.fullmatch(r"[0-9]+", cases_text):
+            raise FeedbackError(f"confirmed_cases must be at most {MAX_CASES}", "cases_range")
         raise FeedbackError("confirmed_cases must be a whole number, 0 or more", "cases")
+    if cases is not None and cases > MAX_CASES:
+        raise FeedbackError(f"confirmed_cases {cases} is more than {MAX_CASES}", "cases_range")
     entry = FeedbackEntry(alert_id, outcome, action_date, _clean_text(raw.get("service"), 200, "service"),
                           cases, _clean_text(raw.get("note"), 2000, "note"))  # fmt: skip
     if outcome == "referred" and not (entry.action_date and entry.service):
@@ -84,21 +95,41 @@ def parse_entry(raw: dict, today: date) -> FeedbackEntry:
     return entry
 
 
-def record_feedback(conn: Connection, entries: list[FeedbackEntry], source: str) -> int:
-    """Upsert ``entries`` on (alert_id, outcome) in the caller's transaction; unknown alerts are refused."""
+def record_feedback(
+    conn: Connection, entries: list[FeedbackEntry], source: str, submitted_by: str = "csv import"
+) -> int:
+    """Record ``entries`` in the caller's transaction: per alert, one submission (module docstring) kept as
+    revisions and made current. Unknown alerts and action dates before the alert are refused."""
     ids = {e.alert_id for e in entries}
     a = Alert.__table__
-    known = set(conn.execute(select(a.c.alert_id).where(a.c.alert_id.in_(ids))).scalars())
-    if ids - known:
-        raise FeedbackError(f"unknown alert id(s): {sorted(ids - known)[:10]}", "unknown_alert")
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    now = datetime.now(UTC)
+    sent_on = dict(conn.execute(select(a.c.alert_id, a.c.created_at).where(a.c.alert_id.in_(ids))).all())
+    if ids - set(sent_on):
+        raise FeedbackError(f"unknown alert id(s): {sorted(ids - set(sent_on))[:10]}", "unknown_alert")
     for e in entries:
-        row = {**e.__dict__, "recorded_at": now, "source": source}
-        stmt = insert(Feedback.__table__).values(row)
-        updates = {k: stmt.excluded[k] for k in row if k not in ("alert_id", "outcome")}
-        conn.execute(stmt.on_conflict_do_update(index_elements=["alert_id", "outcome"], set_=updates))
+        alerted = sent_on[e.alert_id].date() if sent_on[e.alert_id] else None
+        if e.action_date and alerted and e.action_date < alerted:
+            raise FeedbackError(
+                f"alert {e.alert_id}: action_date {e.action_date} is before the alert was sent ({alerted})",
+                "before_alert",
+            )
+    now = datetime.now(UTC)
+    f = Feedback.__table__
+    for alert_id in sorted(ids):
+        mine = {e.outcome: e for e in entries if e.alert_id == alert_id}  # one row per outcome
+        conn.execute(delete(f).where(f.c.alert_id == alert_id))  # the latest submission wins
+        rows = [{**e.__dict__, "recorded_at": now, "source": source} for e in mine.values()]
+        conn.execute(insert(f), rows)
+        revisions = [{**e.__dict__, "submitted_at": now, "source": source, "submitted_by": submitted_by[:120]}
+                     for e in mine.values()]  # fmt: skip
+        conn.execute(insert(FeedbackRevision.__table__), revisions)
     return len(entries)
+
+
+def feedback_history(conn: Connection, alert_id: int) -> list[dict]:
+    """Every revision of an alert's feedback, oldest first (``feedback_revision`` rows)."""
+    r = FeedbackRevision.__table__
+    stmt = select(r).where(r.c.alert_id == alert_id).order_by(r.c.revision_id)
+    return [dict(row) for row in conn.execute(stmt).mappings()]
 
 
 def alert_summary(conn: Connection, alert_id: int) -> dict | None:
@@ -116,6 +147,8 @@ def alert_summary(conn: Connection, alert_id: int) -> dict | None:
             ar.c.name,
             ar.c.parent_id,
             s.c.language,
+            s.c.role,
+            s.c.subscription_id,
         )
         .join(ar, ar.c.area_id == a.c.area_id, isouter=True)
         .join(s, s.c.subscription_id == a.c.subscription_id, isouter=True)

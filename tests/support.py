@@ -52,3 +52,20 @@ def chromium_or_skip() -> str:
             pytest.fail("SDG87_REQUIRE_CHROMIUM=1 but no chromium on PATH (apt-get install -y chromium)")
         pytest.skip("headless Chromium not installed (apt-get install -y chromium)")
     return found
+
+
+def form_of(page_html: str) -> tuple[str, dict[str, str]]:
+    """The ``action`` and hidden fields (token, CSRF token) of the first form of a served page."""
+    import html as html_lib
+    import re
+
+    action = re.search(r'<form method="post" action="([^"]*)"', page_html)
+    hidden = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page_html)
+    assert action, "the page has no form"
+    return html_lib.unescape(action.group(1)), {k: html_lib.unescape(v) for k, v in hidden}
+
+
+def submit(client, page_html: str, **fields: str):
+    """POST the page's first form as a browser would: its hidden fields plus ``fields``."""
+    action, hidden = form_of(page_html)
+    return client.post(action, data={**hidden, **fields})

@@ -28,6 +28,7 @@ def _messages(settings) -> list:
 @pytest.mark.slow
 def test_subscribe_alert_feedback_report(tmp_path, monkeypatch, capsys):
     from pipelines.alerting import AssessmentWithheldError, seed_example_subscriptions, send_alerts
+    from tests.support import submit
     from pipelines.build_features import build_brazil_features
     from pipelines.cli import main
     from pipelines.ingest import SOURCE_FAMILIES, run_source, slice_sample
@@ -76,7 +77,7 @@ def test_subscribe_alert_feedback_report(tmp_path, monkeypatch, capsys):
     (confirmation,) = _messages(settings)
     link = confirmation.get_body(("plain",)).get_content().split("/confirm?token=")[1].split()[0]
     client = TestClient(create_app(settings))
-    assert client.get("/confirm", params={"token": link}).status_code == 200
+    assert submit(client, client.get("/confirm", params={"token": link}).text).status_code == 200
 
     first = send_alerts(settings)
     assert first["sent"] >= 1 and first["all_clear"] + first["sent"] == 4
@@ -84,7 +85,8 @@ def test_subscribe_alert_feedback_report(tmp_path, monkeypatch, capsys):
                  and "Medium or high" in m["Subject"])  # fmt: skip
     text = alert.get_body(("plain",)).get_content()
     feedback = text.split("Record what was done: ")[1].split()[0].split("token=")[1]
-    assert client.post("/feedback", data={"token": feedback, "outcome": "inspection"}).status_code == 200
+    page = client.get("/feedback", params={"token": feedback}).text
+    assert submit(client, page, outcome="inspection").status_code == 200
 
     n_files = len(_messages(settings))
     again = send_alerts(settings)

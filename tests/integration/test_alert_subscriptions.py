@@ -16,6 +16,7 @@ from pipelines.alerting_links import InsecureKeyError, LinkError, feedback_url, 
 from pipelines.cli import main
 from pipelines.subscriptions import SubscriptionError, add_subscriptions, read_subscription_csv
 from pipelines.web.app import create_app
+from tests.support import submit
 
 NEW = {"recipient_name": "Conselho Tutelar de Abaetetuba (example)", "email": "ct-abaetetuba@example.org",
        "role": "municipal child-protection board", "scope_area_id": "BRA.1500107", "language": "pt"}  # fmt: skip
@@ -42,9 +43,12 @@ def test_add_then_confirm_by_signed_link(settings, areas):
     assert "List-Unsubscribe" not in message  # nothing to unsubscribe from yet
     client = TestClient(create_app(settings))
     assert client.get("/confirm", params={"token": _token(message) + "x"}).status_code == 400
-    page = client.get("/confirm", params={"token": _token(message)})
+    ask = client.get("/confirm", params={"token": _token(message)})
+    assert ask.status_code == 200 and "Inscrição confirmada" not in ask.text  # a GET changes nothing
+    page = submit(client, ask.text)
     assert page.status_code == 200 and "Inscrição confirmada" in page.text  # the subscriber reads Portuguese
-    assert client.get("/confirm", params={"token": _token(message)}).status_code == 200  # idempotent
+    again = submit(client, ask.text)
+    assert again.status_code == 410 and "já foi usado" in again.text  # single use, recorded
     assert send_confirmations(settings)["confirmations"] == 0  # confirmed: no more opt-in mail
 
 

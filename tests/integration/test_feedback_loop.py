@@ -19,6 +19,7 @@ from pipelines.feedback import FeedbackError, import_feedback
 from pipelines.train_data import load_feedback
 from pipelines.warehouse.schema import Alert, Feedback
 from pipelines.web.app import create_app
+from tests.support import submit
 
 TODAY = datetime.now(UTC).date()
 
@@ -49,10 +50,10 @@ def test_feedback_page_records_an_outcome_that_the_report_shows(settings, wareho
         and "Referred to protection services" in page.text
     )
     referred = (TODAY - timedelta(days=0)).isoformat()
-    done = client.post("/feedback", data={"token": token, "outcome": "referred", "action_date": referred,
+    done = submit(client, client.get("/feedback", params={"token": token}).text, **{"outcome": "referred", "action_date": referred,
                                           "service": "CREAS Abaetetuba <b>"})  # fmt: skip
     assert done.status_code == 200 and "Thank you" in done.text
-    again = client.post("/feedback", data={"token": token, "outcome": "referred", "action_date": referred,
+    again = submit(client, client.get("/feedback", params={"token": token}).text, **{"outcome": "referred", "action_date": referred,
                                            "service": "CREAS Abaetetuba"})  # fmt: skip
     assert again.status_code == 200  # the same outcome again corrects it, never duplicates
     with warehouse.connect() as conn:
@@ -70,14 +71,20 @@ def test_feedback_form_refuses_bad_input_and_forged_links(settings, warehouse, s
     client = TestClient(create_app(settings))
     token = sent["Abel Figueiredo"].split("token=")[1]
     future = (TODAY + timedelta(days=3)).isoformat()
-    bad = client.post(
-        "/feedback", data={"token": token, "outcome": "referred", "action_date": future, "service": "x"}
+    bad = submit(
+        client,
+        client.get("/feedback", params={"token": token}).text,
+        **{"outcome": "referred", "action_date": future, "service": "x"},
     )
     assert bad.status_code == 422 and "in the future" in bad.text
-    no_reason = client.post("/feedback", data={"token": token, "outcome": "no_action"})
+    no_reason = submit(
+        client, client.get("/feedback", params={"token": token}).text, **{"outcome": "no_action"}
+    )
     assert no_reason.status_code == 422 and "reason" in no_reason.text
-    script = client.post(
-        "/feedback", data={"token": token, "outcome": "no_action", "note": "<script>alert(1)</script>"}
+    script = submit(
+        client,
+        client.get("/feedback", params={"token": token}).text,
+        **{"outcome": "no_action", "note": "<script>alert(1)</script>"},
     )
     assert script.status_code == 200
     shown = client.get("/feedback", params={"token": token})

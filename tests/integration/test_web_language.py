@@ -20,6 +20,7 @@ from pipelines.alerting_links import confirm_url
 from pipelines.subscriptions import add_subscriptions
 from pipelines.warehouse.schema import Subscription
 from pipelines.web.app import create_app
+from tests.support import submit
 
 TODAY = datetime.now(UTC).date()
 PA_OFFICE = "labour-office-pa@example.org"
@@ -60,7 +61,9 @@ def test_feedback_form_and_thanks_in_the_subscribers_language(settings, warehous
     assert _html(TITLES[language]) in form.text
     for code in ("referred", "inspection", "confirmed", "false_alarm", "no_action"):
         assert _html(words[f"outcome_{code}"]) in form.text
-    done = client.post("/feedback", data={"token": feedback_token, "outcome": "false_alarm"})
+    done = submit(
+        client, client.get("/feedback", params={"token": feedback_token}).text, **{"outcome": "false_alarm"}
+    )
     assert done.status_code == 200 and _html(words["web_thanks_title"]) in done.text
     assert _html(words["outcome_false_alarm"]) + " " in done.text
     again = client.get("/feedback", params={"token": feedback_token})
@@ -71,12 +74,18 @@ def test_feedback_errors_are_worded_in_the_subscribers_language(settings, wareho
     _set_language(warehouse, PA_OFFICE, "es")
     client = TestClient(create_app(settings))
     future = (TODAY + timedelta(days=2)).isoformat()
-    bad = client.post(
-        "/feedback", data={"token": feedback_token, "outcome": "inspection", "action_date": future}
+    bad = submit(
+        client,
+        client.get("/feedback", params={"token": feedback_token}).text,
+        **{"outcome": "inspection", "action_date": future},
     )
     assert bad.status_code == 422 and "La fecha está en el futuro." in bad.text
     assert f'value="{future}"' in bad.text  # what was typed stays in the form
-    no_reason = client.post("/feedback", data={"token": feedback_token, "outcome": "no_action", "note": "  "})
+    no_reason = submit(
+        client,
+        client.get("/feedback", params={"token": feedback_token}).text,
+        **{"outcome": "no_action", "note": "  "},
+    )
     assert no_reason.status_code == 422 and "Ninguna acción necesita un motivo breve." in no_reason.text
 
 
@@ -102,7 +111,8 @@ def test_confirm_and_unsubscribe_in_the_subscribers_language(
            "role": "municipal child-protection board", "scope_area_id": "BRA.1500107", "language": language}  # fmt: skip
     (subscription_id,) = add_subscriptions([row], settings)["inserted"]
     client = TestClient(create_app(settings))
-    page = client.get(confirm_url(settings, subscription_id, TODAY), headers={"Accept-Language": "en"})
+    ask = client.get(confirm_url(settings, subscription_id, TODAY), headers={"Accept-Language": "en"})
+    page = submit(client, ask.text)
     assert page.status_code == 200 and confirmed in page.text and row["email"] in page.text
     with warehouse.connect() as conn:
         token = conn.execute(
@@ -110,7 +120,7 @@ def test_confirm_and_unsubscribe_in_the_subscribers_language(
         ).scalar_one()
     ask = client.get("/unsubscribe", params={"token": token})
     assert ask.status_code == 200 and _html(texts(language)["web_unsubscribe_button"]) in ask.text
-    done = client.post("/unsubscribe", params={"token": token})
+    done = submit(client, ask.text)
     assert done.status_code == 200 and unsubscribed in done.text
     again = client.post("/unsubscribe", params={"token": token})
     assert again.status_code == 200 and _html(texts(language)["web_already_unsubscribed_title"]) in again.text
@@ -122,7 +132,8 @@ def test_second_unsubscribe_says_it_was_already_done_and_changes_nothing(setting
             select(Subscription.unsubscribe_token).where(Subscription.email == PA_OFFICE)
         ).scalar_one()
     client = TestClient(create_app(settings))
-    assert "Unsubscribed" in client.post("/unsubscribe", params={"token": token}).text
+    one_click = {"List-Unsubscribe": "One-Click"}  # RFC 8058: what a mail client POSTs
+    assert "Unsubscribed" in client.post("/unsubscribe", params={"token": token}, data=one_click).text
     for second in (client.get, client.post):
         answer = second("/unsubscribe", params={"token": token})
         assert answer.status_code == 200 and "Already unsubscribed" in answer.text
