@@ -22,7 +22,10 @@ DEV_SECRET_KEY = "insecure-dev-key-for-local-quickstart-only"
 class Settings(BaseSettings):
     """All configuration of one sdg87 deployment. Environments differ only by these values."""
 
-    model_config = SettingsConfigDict(env_prefix="SDG87_", env_file=".env", extra="ignore")
+    # Errors never echo a value: a mistyped secret (SDG87_SECRET_KEY, SDG87_SMTP_PASSWORD) must not be printed.
+    model_config = SettingsConfigDict(
+        env_prefix="SDG87_", env_file=".env", extra="ignore", hide_input_in_errors=True
+    )
 
     home: Path = Field(default=Path("var"), description="Local state folder (SDG87_HOME).")
     data_dir: Path = Field(
