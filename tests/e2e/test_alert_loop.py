@@ -28,7 +28,6 @@ def _messages(settings) -> list:
 @pytest.mark.slow
 def test_subscribe_alert_feedback_report(tmp_path, monkeypatch, capsys):
     from pipelines.alerting import AssessmentWithheldError, seed_example_subscriptions, send_alerts
-    from tests.support import submit
     from pipelines.build_features import build_brazil_features
     from pipelines.cli import main
     from pipelines.ingest import SOURCE_FAMILIES, run_source, slice_sample
@@ -37,6 +36,7 @@ def test_subscribe_alert_feedback_report(tmp_path, monkeypatch, capsys):
     from pipelines.tracking import use_tracking
     from pipelines.train import promote_brazil, train_brazil
     from pipelines.web.app import create_app
+    from tests.support import submit
 
     data = tmp_path / "data"
     slice_sample(SAMPLE, data, ["PA", "MT"])
