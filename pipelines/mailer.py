@@ -5,7 +5,8 @@
   malformed), so no value from the warehouse can inject a header.
 - :func:`build_message` makes a multipart/alternative message (plain text first, HTML second) with a
   ``Message-ID`` derived from the delivery key (the same delivery always carries the same id) and a
-  ``List-Unsubscribe`` header.
+  ``List-Unsubscribe`` header written raw as ``<https://...>`` (never RFC 2047-encoded) with
+  ``List-Unsubscribe-Post: List-Unsubscribe=One-Click`` (RFC 8058).
 - :func:`smtp_session` opens one SMTP session from settings (host, port, STARTTLS, login); when
   ``smtp_host`` is unset it starts the embedded :class:`~pipelines.smtp_server.LocalSmtpServer` for the
   duration of the session, so every message goes through a real SMTP exchange.
@@ -21,6 +22,7 @@ from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import format_datetime, getaddresses, parseaddr
 
 from pipelines.settings import Settings
@@ -79,6 +81,28 @@ def validate_display_name(name: str, *, subscription: str) -> str:
     return name or ""
 
 
+class _MailPolicy(EmailPolicy):
+    """The default policy, except that ``List-Unsubscribe`` is written exactly as set (``<https://...>``):
+    folding would RFC 2047-encode a URL longer than a line, and mail clients could then not use it for
+    RFC 8058 one-click unsubscribe. :func:`build_message` checks the URL is plain ASCII first."""
+
+    RAW = frozenset({"list-unsubscribe"})
+
+    def fold(self, name, value):
+        if name.lower() in self.RAW:
+            return f"{name}: {value}{self.linesep}"
+        return super().fold(name, value)
+
+    def fold_binary(self, name, value):
+        if name.lower() in self.RAW:
+            return f"{name}: {value}{self.linesep}".encode("ascii")
+        return super().fold_binary(name, value)
+
+
+MAIL_POLICY = _MailPolicy()
+_PLAIN_URL = re.compile(r"https?://[\x21-\x7e]{1,900}")
+
+
 def message_id_for(delivery_key: str, sender: str) -> str:
     """``<first 40 hex of the delivery key>@<sender's domain>``: stable across retries of one delivery."""
     domain = parseaddr(sender)[1].rpartition("@")[2] or "sdg87.invalid"
@@ -109,14 +133,16 @@ def build_message(
     validate_address(recipient, subscription=subscription)
     validate_display_name(recipient_name, subscription=subscription)
     username, domain = recipient.split("@")
-    msg = EmailMessage()
+    msg = EmailMessage(policy=MAIL_POLICY)
     msg["From"] = sender
     msg["To"] = Address(display_name=recipient_name, username=username, domain=domain)
     msg["Subject"] = subject
     msg["Date"] = format_datetime(date)
     msg["Message-ID"] = message_id
     if unsubscribe_url:
-        msg["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        if not _PLAIN_URL.fullmatch(unsubscribe_url) or ">" in unsubscribe_url:
+            raise ValueError(f"{subscription}: unsubscribe URL {unsubscribe_url!r} is not a plain ASCII URL")
+        msg["List-Unsubscribe"] = f"<{unsubscribe_url}>"  # written raw (see _MailPolicy)
         # RFC 8058: mail clients may unsubscribe with one POST to that URL, without opening a page.
         msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     # RFC 3834: tells out-of-office responders not to reply to an automatic message.

@@ -7,6 +7,7 @@ Area rows are real (IBGE codes and names); every score row is SYNTHETIC, made up
 # ruff: noqa: F811
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -130,22 +131,23 @@ def test_header_injection_address_is_refused_and_others_still_sent(settings, war
     assert count(warehouse, Delivery.__table__, Delivery.__table__.c.subscription_id == 4) == 0
 
 
-def test_server_down_then_up_delivers_exactly_once_with_the_same_message_id(settings, warehouse):
+def test_server_down_then_up_delivers_once_with_the_same_message_id(settings, warehouse):
     settings.smtp_host, settings.smtp_port = "127.0.0.1", free_port()  # nothing listens there
-    with pytest.raises(DeliveryError, match="failed"):
+    with pytest.raises(DeliveryError, match="3 message"):  # every subscription tried, none stopped the rest
         send_alerts(settings)
     with warehouse.connect() as conn:
-        (failed,) = conn.execute(select(Delivery.__table__)).mappings().all()
-    assert failed["status"] == "failed" and "ConnectionRefusedError" in failed["error"]
+        failed = conn.execute(select(Delivery.__table__)).mappings().all()
+    assert len(failed) == 3
+    assert all(f["status"] == "failed" and "ConnectionRefusedError" in f["error"] for f in failed)
     assert not list(settings.outbox_dir.glob("*.eml"))
 
     settings.smtp_host = None  # the server is back (the embedded one)
     result = send_alerts(settings)
-    assert result["resent"] == 1 and result["sent"] == 2
-    ids = [m["Message-ID"] for m in outbox(settings)]
-    assert len(ids) == 2 and message_id_for(failed["delivery_key"], settings.mail_from) in ids
+    assert result["resent"] == 2 and result["sent"] == 2 and result["all_clear"] == 1
+    ids = [m["Message-ID"] for m in outbox(settings, all_clear=True)]
+    assert sorted(ids) == sorted(message_id_for(f["delivery_key"], settings.mail_from) for f in failed)
     assert send_alerts(settings)["sent"] == 0
-    assert len(outbox(settings)) == 2
+    assert len(outbox(settings, all_clear=True)) == 3
 
 
 def test_pending_left_by_a_crash_is_sent_once_later(settings, warehouse):
@@ -155,7 +157,7 @@ def test_pending_left_by_a_crash_is_sent_once_later(settings, warehouse):
     with warehouse.begin() as conn:  # a crash after writing "pending" never gets to record "failed"
         conn.execute(update(Delivery.__table__).values(status="pending", error=None))
     settings.smtp_host = None
-    assert send_alerts(settings)["resent"] == 1
+    assert send_alerts(settings)["resent"] == 2
     assert send_alerts(settings)["sent"] == 0
     subjects = [m["Subject"] for m in outbox(settings)]
     assert len(subjects) == 2 and len(set(subjects)) == 2
@@ -190,10 +192,34 @@ def test_delivery_key_is_deterministic_and_distinguishes_cycles():
 def test_a_delivery_key_can_be_claimed_only_once(settings, warehouse):
     """Two runs racing past the status check: only the first insert of the key claims it."""
     from pipelines.alerting_delivery import claim_key
+    from pipelines.alerting_leases import Lease, take
 
-    with warehouse.begin() as conn:
-        first = claim_key(conn, "k" * 64, "alert", 1, "labour-office-pa@example.org", "synthetic subject", 1)
-    with warehouse.begin() as conn:
-        second = claim_key(conn, "k" * 64, "alert", 1, "labour-office-pa@example.org", "synthetic subject", 1)
-    assert first and not second
+    runs = Lease(600), Lease(600)
+    claimed = []
+    for lease in runs:
+        with warehouse.begin() as conn:
+            claimed.append(claim_key(conn, "k" * 64, "alert", 1, "labour-office-pa@example.org", "synthetic", 1,
+                                     lease=lease))  # fmt: skip
+    assert claimed == [True, False]
     assert count(warehouse, Delivery.__table__) == 1
+    with warehouse.begin() as conn:  # the second run cannot take the live lease; the holder keeps it
+        assert not take(conn, "k" * 64, runs[1]) and take(conn, "k" * 64, runs[0])
+
+
+def test_list_unsubscribe_is_sent_raw_for_one_click_clients(settings, warehouse):
+    """The header bytes as the real SMTP session delivered them (the embedded server files them as received):
+    ``<https://...>`` unencoded, so RFC 8058 clients can POST to it; a decoding parser would hide an
+    RFC 2047-encoded value, so the raw bytes are read."""
+    settings.public_url = "https://alerts.example.org"
+    settings.secret_key = "a-real-secret-for-this-test-0123"
+    send_alerts(settings)
+    raws = [p.read_bytes() for p in sorted(settings.outbox_dir.glob("*.eml"))]
+    assert len(raws) == 3
+    for raw in raws:
+        head = raw.split(b"\r\n\r\n", 1)[0]
+        (line,) = [h for h in head.split(b"\r\n") if h.lower().startswith(b"list-unsubscribe:")]
+        assert re.fullmatch(
+            rb"List-Unsubscribe: <https://alerts\.example\.org/unsubscribe\?token=[\w-]+>", line
+        )
+        assert b"List-Unsubscribe-Post: List-Unsubscribe=One-Click" in head.split(b"\r\n")
+        assert b"=?utf-8?" not in line
