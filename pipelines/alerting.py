@@ -63,6 +63,7 @@ from pipelines.alerting_links import signing_key
 from pipelines.alerting_records import stored_items, write_decision, write_states
 from pipelines.alerting_webhook import post_cycle
 from pipelines.mailer import AddressError, validate_address, validate_display_name
+from pipelines.personal_data import prune_outbox
 from pipelines.settings import Settings, get_settings
 from pipelines.subscriptions import (
     active_subscriptions,
@@ -280,10 +281,12 @@ def send_alerts(settings: Settings | None = None, today: date | None = None) -> 
     ``rejected`` (permanently refused), ``failed`` (transient failures, retried next run),
     ``skipped_leased`` (being sent by another live run), ``webhook`` (outcome of the partner POST, None when not
     configured), ``subscriptions``, the cycle (``period``, ``horizon``,
-    ``model_name``, ``model_version``) and ``outbox`` (the ``.eml`` folder, or None with a relay).
+    ``model_name``, ``model_version``), ``outbox`` (the ``.eml`` folder, or None with a relay) and
+    ``outbox_pruned`` (files past ``SDG87_OUTBOX_RETENTION_DAYS`` deleted first).
     Refused addresses do not stop the others; they raise :class:`AddressError` at the end."""
     settings = settings or get_settings()
     migrate(settings.warehouse_url)
+    pruned = prune_outbox(settings)  # SDG87_OUTBOX_RETENTION_DAYS
     engine = make_engine(settings.warehouse_url)
     try:
         with ExitStack() as stack:
@@ -318,4 +321,5 @@ def send_alerts(settings: Settings | None = None, today: date | None = None) -> 
         "model_name": str(cycle["model_name"]),
         "model_version": str(cycle["model_version"]),
         "outbox": None if settings.smtp_host else str(settings.outbox_dir),
+        "outbox_pruned": pruned,
     }

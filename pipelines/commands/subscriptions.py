@@ -1,4 +1,4 @@
-"""``sdg87 subscriptions add|list|remove|import|confirmations``: who receives alerts.
+"""``sdg87 subscriptions add|list|remove|erase|import|confirmations``: who receives alerts.
 
 New subscriptions are unconfirmed: ``add`` and ``import`` send each one its confirmation e-mail (unless
 ``--no-send``); nothing else reaches them until the signed link in it is opened (``sdg87 serve``).
@@ -38,6 +38,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     r = group.add_parser("remove", help="stop sending to a subscription (by id, see `list`)")
     r.add_argument("subscription_id", type=int)
     r.set_defaults(func=cmd_remove)
+
+    e = group.add_parser("erase", help="erase an address and name everywhere (anonymous counts are kept)")
+    e.add_argument("email", help="the address to erase, in every subscription holding it")
+    e.set_defaults(func=cmd_erase)
 
     i = group.add_parser("import", help="add subscriptions from a CSV file (all rows checked first)")
     i.add_argument(
@@ -122,6 +126,17 @@ def cmd_remove(args: argparse.Namespace) -> int:
         + ("removed" if removed else "was not active (nothing changed)")
     )
     return 0 if removed else 1
+
+
+def cmd_erase(args: argparse.Namespace) -> int:
+    from pipelines.personal_data import erase_address
+
+    done = erase_address(args.email, get_settings())
+    print(
+        f"erased: {done['subscriptions']} subscription(s), {done['deliveries']} delivery record(s) "
+        f"re-addressed, {done['outbox_files']} outbox file(s) deleted"
+    )
+    return 0 if done["subscriptions"] else 1
 
 
 def cmd_confirmations(args: argparse.Namespace) -> int:
