@@ -26,6 +26,7 @@ DEFAULT_ARGS = {
     "owner": "sdg87",
     # SDG87_TASK_RETRIES lets `sdg87 run` fail fast; scheduled runs keep the default of 2.
     "retries": int(os.environ.get("SDG87_TASK_RETRIES", "2")),
-    "retry_delay": timedelta(minutes=2),
+    # SDG87_TASK_RETRY_DELAY_S shortens the first retry delay (tests of the scheduled chain); default 2 min.
+    "retry_delay": timedelta(seconds=int(os.environ.get("SDG87_TASK_RETRY_DELAY_S", "120"))),
     "retry_exponential_backoff": True,
 }

@@ -4,6 +4,11 @@ Each DAG runs with ``airflow dags test`` in a subprocess — a real Airflow run 
 asset events recorded in Airflow's metadata DB under ``$SDG87_HOME/airflow``) without a scheduler. Its log
 goes to ``$SDG87_HOME/logs/dags/<dag_id>.log``; on failure the error lines are shown.
 
+Every Airflow process gets its paths from ``AIRFLOW__*`` variables built from the current ``SDG87_HOME``
+(:func:`airflow_env`), never from the absolute paths ``airflow.cfg`` was generated with, so a moved or
+copied home never writes into the old one. Airflow runs under umask 077: its config, metadata DB, logs
+and the generated admin password file are readable by their owner only (home ``0700``, files ``0600``).
+
 Stage order, for ``sdg87 run``: :data:`PIPELINE`.
 """
 
@@ -48,20 +53,46 @@ def _bin(name: str) -> str:
     return str(local) if local.exists() else (shutil.which(name) or name)
 
 
+def private_umask() -> None:
+    """``preexec_fn`` of every Airflow subprocess: what it creates is its owner's only."""
+    os.umask(0o077)
+
+
+def airflow_paths(settings: Settings) -> dict[str, str]:
+    """Every path Airflow would otherwise read from ``airflow.cfg``, under the current Airflow home.
+    The metadata DB is left alone when ``AIRFLOW__DATABASE__SQL_ALCHEMY_CONN`` is set (a real deployment)."""
+    home = settings.airflow_home
+    paths = {
+        "AIRFLOW_HOME": str(home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_FOLDER),
+        "AIRFLOW__CORE__PLUGINS_FOLDER": str(home / "plugins"),
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(home / PASSWORDS_FILE),
+        "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(home / "logs"),
+        "AIRFLOW__LOGGING__DAG_PROCESSOR_CHILD_PROCESS_LOG_DIRECTORY": str(home / "logs" / "dag_processor"),
+    }
+    if not os.environ.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"):
+        paths["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{home / 'airflow.db'}"
+    return paths
+
+
+PASSWORDS_FILE = "simple_auth_manager_passwords.json.generated"
+
+
 def airflow_env(settings: Settings, task_retries: int | None = None) -> dict[str, str]:
-    """Environment for an Airflow process using this project's DAGs and an Airflow home under SDG87_HOME.
+    """Environment for an Airflow process using this project's DAGs and an Airflow home under SDG87_HOME
+    (:func:`airflow_paths`); Airflow's servers listen on 127.0.0.1 only.
 
     ``task_retries`` overrides the DAGs' retry count (``SDG87_TASK_RETRIES``): interactive runs use 0 so a
     failure is reported at once instead of after the retry delays.
     """
     env = dict(os.environ)
+    env.update(airflow_paths(settings))
     env.update(
         {
-            "AIRFLOW_HOME": str(settings.airflow_home),
-            "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_FOLDER),
+            "AIRFLOW__SCHEDULER__SCHEDULER_HEALTH_CHECK_SERVER_HOST": "127.0.0.1",
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
             "AIRFLOW__CORE__PARALLELISM": env.get("AIRFLOW__CORE__PARALLELISM", "2"),
-            "AIRFLOW__API__HOST": env.get("AIRFLOW__API__HOST", "127.0.0.1"),
+            "AIRFLOW__API__HOST": "127.0.0.1",
             "MLFLOW_DISABLE_TELEMETRY": "true",
             "GX_ANALYTICS_ENABLED": "false",
             "SDG87_HOME": str(settings.home),
@@ -73,15 +104,26 @@ def airflow_env(settings: Settings, task_retries: int | None = None) -> dict[str
     return env
 
 
+def lock_airflow_home(settings: Settings) -> None:
+    """Create the Airflow home ``0700``; make an existing config and password file ``0600``."""
+    home = settings.airflow_home
+    home.mkdir(parents=True, exist_ok=True)
+    home.chmod(0o700)
+    for name in ("airflow.cfg", PASSWORDS_FILE, "airflow.db"):
+        if (home / name).exists():
+            (home / name).chmod(0o600)
+
+
 def ensure_airflow_db(settings: Settings) -> None:
     """Create or upgrade Airflow's metadata DB (SQLite under ``$SDG87_HOME/airflow`` unless configured)."""
-    settings.airflow_home.mkdir(parents=True, exist_ok=True)
+    lock_airflow_home(settings)
     proc = subprocess.run(
         [_bin("airflow"), "db", "migrate"],
         env=airflow_env(settings),
         capture_output=True,
         text=True,
         check=False,
+        preexec_fn=private_umask,
     )
     if proc.returncode != 0:
         raise DagRunFailed(f"airflow db migrate failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
@@ -109,6 +151,7 @@ def run_dag(dag_id: str, settings: Settings, task_retries: int | None = 0) -> Da
             stdout=log,
             stderr=subprocess.STDOUT,
             check=False,
+            preexec_fn=private_umask,
         )
     seconds = time.perf_counter() - start
     text = log_path.read_text(encoding="utf-8", errors="replace")

@@ -69,32 +69,43 @@ def cmd_sources(args: argparse.Namespace) -> int:
     return 0
 
 
+def _airflow_ui(settings, port: int) -> int:
+    """Airflow's components on loopback (:mod:`pipelines.airflow_local`) until Ctrl-C."""
+    import time
+
+    from pipelines.airflow_local import LocalAirflow, wait_healthy
+    from pipelines.orchestrate import PASSWORDS_FILE, ensure_airflow_db
+
+    ensure_airflow_db(settings)
+    with LocalAirflow(settings, port, settings.home / "logs" / "airflow") as airflow:
+        wait_healthy(airflow)
+        passwords = settings.airflow_home / PASSWORDS_FILE
+        print(f"Airflow UI on http://127.0.0.1:{port}; the admin password is in {passwords} (owner-only)")
+        try:
+            while not airflow.exited():
+                time.sleep(1)
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
 def cmd_ui(args: argparse.Namespace) -> int:
-    from pipelines.orchestrate import _bin, airflow_env, ensure_airflow_db
+    from pipelines.orchestrate import _bin
 
     settings = get_settings()
     settings.ensure_dirs()
     if args.which == "airflow":
-        ensure_airflow_db(settings)
-        env = airflow_env(settings)
-        if args.port:
-            env["AIRFLOW__API__PORT"] = str(args.port)
-        passwords = settings.airflow_home / "simple_auth_manager_passwords.json.generated"
-        print(
-            f"Starting Airflow (UI on http://127.0.0.1:{args.port or 8080}); the admin password is in {passwords}"
-        )
-        cmd = [_bin("airflow"), "standalone"]
-    else:
-        env = dict(os.environ)
-        cmd = [
-            _bin("mlflow"), "ui", "--backend-store-uri", settings.mlflow_tracking_uri,
-            "--default-artifact-root", settings.mlflow_artifact_root,
-            "--host", "127.0.0.1", "--port", str(args.port or 5000),
-        ]  # fmt: skip
-        print(f"Starting MLflow UI on http://127.0.0.1:{args.port or 5000}")
+        return _airflow_ui(settings, args.port or 8080)
+    env = dict(os.environ)
+    cmd = [
+        _bin("mlflow"), "ui", "--backend-store-uri", settings.mlflow_tracking_uri,
+        "--default-artifact-root", settings.mlflow_artifact_root,
+        "--host", "127.0.0.1", "--port", str(args.port or 5000),
+    ]  # fmt: skip
+    print(f"Starting MLflow UI on http://127.0.0.1:{args.port or 5000}")
     proc = subprocess.Popen(cmd, env=env)
     try:
         return proc.wait()
     except KeyboardInterrupt:
-        proc.send_signal(2)  # SIGINT: airflow standalone stops its children cleanly
+        proc.send_signal(2)  # SIGINT: the UI stops cleanly
         return proc.wait()

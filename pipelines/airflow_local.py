@@ -1,0 +1,139 @@
+"""A whole Airflow deployment on this machine, reachable from this machine only (``sdg87 ui airflow``).
+
+What ``airflow standalone`` starts, started here so that nothing listens beyond loopback: ``airflow
+standalone`` gives its scheduler and triggerer a log server bound to every interface (``0.0.0.0``/``::``,
+not configurable), so each component is started by :class:`LocalAirflow` itself:
+
+- ``scheduler --skip-serve-logs`` and ``triggerer --skip-serve-logs`` (LocalExecutor: the task logs are
+  files under ``$SDG87_HOME/airflow/logs`` that the API server reads directly, so no log server is needed),
+- ``dag-processor``,
+- ``api-server --host 127.0.0.1 --port PORT`` (UI, REST and execution API; SimpleAuthManager, whose
+  generated admin password file is ``0600`` under umask 077: :func:`pipelines.orchestrate.private_umask`).
+
+:func:`wait_healthy` polls ``/api/v2/monitor/health`` until the metadata DB and the scheduler report
+healthy; :func:`unpause` unpauses DAGs once the DAG processor has stored them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from pipelines.orchestrate import _bin, airflow_env, lock_airflow_home, private_umask
+from pipelines.settings import Settings
+
+LOOPBACK = "127.0.0.1"
+SIMPLE_AUTH = "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
+
+
+def local_env(settings: Settings, port: int, task_retries: int | None = None) -> dict[str, str]:
+    """:func:`pipelines.orchestrate.airflow_env` plus LocalExecutor, SimpleAuthManager and the API on
+    ``127.0.0.1:port`` (the tasks reach the execution API there)."""
+    env = airflow_env(settings, task_retries)
+    env.update(
+        {
+            "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+            "AIRFLOW__CORE__AUTH_MANAGER": SIMPLE_AUTH,
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": env.get(
+                "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS", "admin:admin"
+            ),
+            "AIRFLOW__API__PORT": str(port),
+            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://{LOOPBACK}:{port}/execution/",
+        }
+    )
+    return env
+
+
+def components(port: int) -> dict[str, list[str]]:
+    return {
+        "scheduler": ["scheduler", "--skip-serve-logs"],
+        "dag-processor": ["dag-processor"],
+        "triggerer": ["triggerer", "--skip-serve-logs"],
+        "api-server": ["api-server", "--host", LOOPBACK, "--port", str(port)],
+    }
+
+
+class LocalAirflow:
+    """Context manager running the four components; ``log_dir`` receives ``<component>.log``."""
+
+    def __init__(self, settings: Settings, port: int, log_dir: Path, env: dict[str, str] | None = None):
+        self.settings, self.port, self.log_dir = settings, port, Path(log_dir)
+        self.env = env or local_env(settings, port)
+        self.procs: dict[str, subprocess.Popen] = {}
+
+    def start(self) -> LocalAirflow:
+        lock_airflow_home(self.settings)
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        for name, args in components(self.port).items():
+            log = (self.log_dir / f"{name}.log").open("w")
+            self.procs[name] = subprocess.Popen(
+                [_bin("airflow"), *args], env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True, preexec_fn=private_umask,
+            )  # fmt: skip
+            log.close()
+        return self
+
+    def exited(self) -> dict[str, int]:
+        """Components that stopped, with their exit code."""
+        return {n: p.returncode for n, p in self.procs.items() if p.poll() is not None}
+
+    def stop(self) -> None:
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in self.procs.values():
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+    def __enter__(self) -> LocalAirflow:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+def health(port: int) -> dict | None:
+    """The API server's ``/api/v2/monitor/health`` document, or None while it does not answer."""
+    try:
+        with urllib.request.urlopen(f"http://{LOOPBACK}:{port}/api/v2/monitor/health", timeout=5) as answer:
+            return json.loads(answer.read())
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
+
+
+def wait_healthy(airflow: LocalAirflow, timeout_s: float = 300) -> dict:
+    """Wait until the metadata DB and the scheduler are ``healthy``; raises ``RuntimeError`` naming what
+    is not, or which component exited."""
+    deadline, doc = time.monotonic() + timeout_s, None
+    while time.monotonic() < deadline:
+        if airflow.exited():
+            raise RuntimeError(f"Airflow components exited: {airflow.exited()} (logs in {airflow.log_dir})")
+        doc = health(airflow.port)
+        if doc and all(doc.get(c, {}).get("status") == "healthy" for c in ("metadatabase", "scheduler")):
+            return doc
+        time.sleep(1)
+    raise RuntimeError(f"Airflow API not healthy after {timeout_s:.0f} s: {doc}")
+
+
+def unpause(airflow: LocalAirflow, dag_ids: list[str], timeout_s: float = 300) -> None:
+    """Unpause ``dag_ids`` once the DAG processor has stored them (``airflow dags unpause`` until it works)."""
+    deadline, pending = time.monotonic() + timeout_s, list(dag_ids)
+    while pending and time.monotonic() < deadline:
+        dag_id = pending[0]
+        proc = subprocess.run([_bin("airflow"), "dags", "unpause", dag_id], env=airflow.env, capture_output=True,
+                              text=True, check=False, preexec_fn=private_umask)  # fmt: skip
+        if proc.returncode == 0:
+            pending.pop(0)
+        else:
+            time.sleep(2)
+    if pending:
+        raise RuntimeError(f"DAGs never appeared to unpause: {pending}")
