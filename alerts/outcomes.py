@@ -7,8 +7,9 @@ Inputs
 - ``feedback``: ``alert_id, outcome, action_date, confirmed_cases`` (any number of rows per alert).
 
 Definitions
-- *delay*: days from ``alerted_on`` to the earliest ``referred`` action date (referrals dated before the
-  alert count as 0: the case was already known).
+- *delay*: days from ``alerted_on`` to the earliest ``referred`` action date. A referral dated before the
+  alert (negative delay; the feedback form and import refuse such dates, older rows may hold them) is
+  never clipped to 0: it is left out of the median and p90 and counted apart as ``n_before_alert``.
 - *acted on*: the alert has a ``referred``, ``inspection``, ``confirmed`` or ``false_alarm`` outcome
   (someone looked); ``no_action`` or no feedback is not acted on.
 - *confirmed-case rate* of a risk class: alerts with a ``confirmed`` outcome and at least one case,
@@ -45,25 +46,28 @@ def outcome_table(alerts: pd.DataFrame, feedback: pd.DataFrame) -> pd.DataFrame:
     out["acted"] = out["alert_id"].isin(set(fb.loc[fb["outcome"].isin(ACTED), "alert_id"]))
     referred_on = pd.to_datetime(out["referred_on"])
     delay = (referred_on - pd.to_datetime(out["alerted_on"])).dt.days
-    out["delay_days"] = delay.clip(lower=0)
+    out["delay_days"] = delay  # negative: dated before the alert, reported apart (never clipped)
     out["cases"] = pd.to_numeric(out["cases"]).fillna(0).astype(int)
     out["confirmed"] = out["cases"] > 0
     return out
 
 
 def delay_summary(table: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
-    """Referral delay in days: ``n_referred``, ``median``, ``p90`` overall (``by`` None) or per group."""
+    """Referral delay in days: ``n_referred`` (referrals dated on or after the alert), ``median``, ``p90``
+    of those, and ``n_before_alert`` (referrals dated before it, left out of the figures), overall (``by``
+    None) or per group."""
     referred = table[table["delay_days"].notna()]
     if by is None:
         groups = {"all": referred["delay_days"]}
     else:
         groups = {str(k): g["delay_days"] for k, g in referred.groupby(by, dropna=False)}
     rows = [
-        {"group": k, "n_referred": len(v), "median": float(v.median()), "p90": float(v.quantile(0.9))}
+        {"group": k, "n_referred": int((v >= 0).sum()), "median": float(v[v >= 0].median()),
+         "p90": float(v[v >= 0].quantile(0.9)), "n_before_alert": int((v < 0).sum())}
         for k, v in groups.items()
         if len(v)
-    ]
-    return pd.DataFrame(rows, columns=["group", "n_referred", "median", "p90"])
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=["group", "n_referred", "median", "p90", "n_before_alert"])
 
 
 def rates_by_class(table: pd.DataFrame) -> pd.DataFrame:

@@ -127,6 +127,11 @@ def print_report(figures: dict) -> None:
         for r in frame.to_dict("records"):
             print(
                 f"  {r['group']:<32} n={r['n_referred']:<4} median={_fmt(r['median'])}  p90={_fmt(r['p90'])}"
+                + (
+                    f"  ({r['n_before_alert']} dated before the alert, left out)"
+                    if r["n_before_alert"]
+                    else ""
+                )
             )
     print("\nby risk class:")
     for r in figures["by_class"].to_dict("records"):

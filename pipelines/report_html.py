@@ -12,10 +12,10 @@ th:first-child,td:first-child{text-align:left}</style></head>
 <strong>{{ "-" if f.acted_share != f.acted_share else "%.0f%%" | format(f.acted_share * 100) }}</strong>
 (referred, inspected, confirmed or found a false alarm).</p>
 {% macro delay_table(frame, label) %}
-<table><tr><th>{{ label }}</th><th>referrals</th><th>median days</th><th>90th percentile</th></tr>
+<table><tr><th>{{ label }}</th><th>referrals</th><th>median days</th><th>90th percentile</th><th>dated before the alert (left out)</th></tr>
 {% for r in frame.to_dict("records") %}<tr><td>{{ r.group }}</td><td>{{ r.n_referred }}</td>
-<td>{{ "%.1f" | format(r.median) }}</td><td>{{ "%.1f" | format(r.p90) }}</td></tr>{% else %}
-<tr><td colspan="4">no referrals recorded yet</td></tr>{% endfor %}</table>
+<td>{{ "%.1f" | format(r.median) }}</td><td>{{ "%.1f" | format(r.p90) }}</td><td>{{ r.n_before_alert }}</td></tr>{% else %}
+<tr><td colspan="5">no referrals recorded yet</td></tr>{% endfor %}</table>
 {% endmacro %}
 <h2>Time from alert to referral</h2>
 {{ delay_table(f.delay, "") }}

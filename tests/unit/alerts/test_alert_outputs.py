@@ -148,10 +148,11 @@ def test_outcome_figures():
                              "confirmed_cases": [None, 3, None, None, None]})  # fmt: skip
     table = outcome_table(alerts, feedback)
     delays = table["delay_days"].tolist()
-    assert delays[0] == 4 and delays[1] == 20 and pd.isna(delays[2]) and delays[3] == 0  # earlier referral: 0
+    assert delays[0] == 4 and delays[1] == 20 and pd.isna(delays[2]) and delays[3] == -2  # never clipped
     overall = delay_summary(table).iloc[0]
-    assert overall["n_referred"] == 3 and overall["median"] == 4
-    assert delay_summary(table, "role").set_index("group").loc["ministry", "median"] == 0
+    assert overall["n_referred"] == 2 and overall["median"] == 12 and overall["n_before_alert"] == 1
+    ministry = delay_summary(table, "role").set_index("group").loc["ministry"]
+    assert ministry["n_referred"] == 0 and pd.isna(ministry["median"]) and ministry["n_before_alert"] == 1
     by_class = rates_by_class(table).set_index("risk_class")
     assert by_class.loc["high", "acted_share"] == 1.0 and by_class.loc["medium", "acted_share"] == 0.0
     assert (
