@@ -14,8 +14,8 @@ The cycle is the newest target ``period`` scored for ``settings.brazil_model_nam
    transaction before sending (:mod:`pipelines.alerting_delivery`). A subscription with nothing new gets
    an all-clear when it has heard nothing for ``SDG87_ALL_CLEAR_DAYS``.
 
-Re-running sends nothing twice that was recorded ``sent``; overlapping runs never send one message
-concurrently (each pending row is leased to one run, :mod:`pipelines.alerting_leases`). A transient
+Re-running sends nothing twice that was recorded ``sent``; overlapping runs do not send one message
+concurrently while the sending run's lease holds (:mod:`pipelines.alerting_leases`). A transient
 failure of one message is recorded (``failed``) and the others are still sent; the next run retries it.
 A run killed after the relay accepted a message but before recording ``sent`` makes a later run send it
 again with the same Message-ID: delivery is at-least-once (``docs/adr/0031-alert-delivery-at-least-once.md``).

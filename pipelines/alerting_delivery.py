@@ -1,4 +1,5 @@
-"""Hand one message to SMTP once per delivery key (at least once, never concurrently), with retries and a record of the outcome.
+"""Hand one message to SMTP per delivery key — at least once, by one run at a time while its lease
+holds — with retries and a record of the outcome.
 
 Every message (alert, digest, all-clear, no-assessment notice, confirmation, operator mail) goes through
 :func:`deliver`:

@@ -233,7 +233,8 @@ class Alert(Base):
 
 
 class Delivery(Base):
-    """One message to one recipient. ``delivery_key`` is unique: a retry never sends twice."""
+    """One message to one recipient. ``delivery_key`` is unique: a message recorded ``sent`` is never sent
+    again; one left ``pending`` by a dead run is re-sent with the same Message-ID (at-least-once)."""
 
     __tablename__ = "delivery"
     delivery_key: Mapped[str] = mapped_column(String(128), primary_key=True)

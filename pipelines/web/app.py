@@ -186,10 +186,10 @@ def create_app(settings: Settings | None = None, today=None, bind_host: str | No
             return forbidden(request)
         for purpose in PURPOSES:
             try:
-                verify(key, token, purpose, date.min)  # authentic, whatever its expiry
+                subject = verify(key, token, purpose, date.min)  # authentic, whatever its expiry
             except LinkError:
                 continue
-            send_fresh_link(settings, engine, purpose, verify(key, token, purpose, date.min), clock())
+            send_fresh_link(settings, engine, purpose, subject, clock())
             break
         lang = browser_language(request)
         return _message(lang, "web_fresh_title", texts(lang)["web_fresh_sent"])
