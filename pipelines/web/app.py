@@ -5,7 +5,7 @@
   the RFC 8058 one-click POST mail clients send). A GET never changes anything, so link scanners in mail
   gateways cannot unsubscribe anyone. A second POST answers that the subscription had already ended.
 - ``GET /feedback?token=`` shows the feedback form of one alert (signed, expiring ``feedback`` token);
-  ``POST /feedback`` records it (:mod:`pipelines.feedback`), re-checking the token.
+  ``POST /feedback`` records it (:mod:`pipelines.alerting.feedback`), re-checking the token.
 - ``GET /health`` answers ``{"status": "ok"}``.
 Every page speaks the subscriber's language (``en``, ``pt``, ``es``, ``fr``; words in :mod:`alerts.i18n`);
 when no subscription is known (a broken link) the browser's ``Accept-Language`` decides. Pages are rendered
@@ -21,10 +21,10 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from alerts.i18n import LANGUAGES, negotiate, texts
-from pipelines.alerting_links import LinkError, signing_key, verify
-from pipelines.feedback import OUTCOMES, FeedbackError, alert_summary, parse_entry, record_feedback
+from pipelines.alerting.feedback import OUTCOMES, FeedbackError, alert_summary, parse_entry, record_feedback
+from pipelines.alerting.links import LinkError, signing_key, verify
+from pipelines.alerting.subscriptions import confirm_subscription, unsubscribe
 from pipelines.settings import Settings, get_settings
-from pipelines.subscriptions import confirm_subscription, unsubscribe
 from pipelines.warehouse.engine import make_engine, migrate
 from pipelines.web.subscriber_lookup import subscription_by_unsubscribe_token
 
