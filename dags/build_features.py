@@ -14,7 +14,7 @@ from sdg87_assets import DEFAULT_ARGS, FEATURES_BRAZIL, START, WAREHOUSE_BRAZIL
 
 @task(outlets=[FEATURES_BRAZIL])
 def build_brazil() -> dict:
-    from pipelines.build_features import build_brazil_features
+    from pipelines.brazil.features import build_brazil_features
 
     return build_brazil_features()
 

@@ -14,7 +14,7 @@ from sdg87_assets import DEFAULT_ARGS, START
 
 @task
 def check() -> dict:
-    from pipelines.alerting_check import check_deliveries
+    from pipelines.alerting.check import check_deliveries
 
     result = check_deliveries()
     return {"decided": result["decided"], "sent": result["sent"], "problems": len(result["problems"])}

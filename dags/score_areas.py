@@ -15,7 +15,7 @@ from sdg87_assets import DEFAULT_ARGS, MODEL_BRAZIL, SCORES_BRAZIL, START
 
 @task(outlets=[SCORES_BRAZIL])
 def score_brazil() -> dict:
-    from pipelines.score import score_brazil as score
+    from pipelines.brazil.score import score_brazil as score
 
     return score()
 

@@ -14,14 +14,14 @@ from sdg87_assets import DEFAULT_ARGS, SCORES_BRAZIL, START
 
 @task
 def seed_example_subscriptions() -> dict:
-    from pipelines.alerting import seed_example_subscriptions as seed
+    from pipelines.alerting.run import seed_example_subscriptions as seed
 
     return seed()
 
 
 @task
 def send() -> dict:
-    from pipelines.alerting import send_alerts
+    from pipelines.alerting.run import send_alerts
 
     result = send_alerts()
     return {k: v for k, v in result.items() if isinstance(v, (int, str, float))}

@@ -15,7 +15,7 @@ from sdg87_assets import DEFAULT_ARGS, FEATURES_BRAZIL, MODEL_BRAZIL, START
 
 @task
 def train_brazil() -> dict:
-    from pipelines.train import train_brazil as train
+    from pipelines.brazil.train import train_brazil as train
 
     result = train()
     return {k: result[k] for k in ("run_id", "model_name", "model_version")}
@@ -23,7 +23,7 @@ def train_brazil() -> dict:
 
 @task(outlets=[MODEL_BRAZIL])
 def promote_brazil(trained: dict) -> dict:
-    from pipelines.train import promote_brazil as promote
+    from pipelines.brazil.train import promote_brazil as promote
 
     return promote(trained["model_version"])
 

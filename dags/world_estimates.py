@@ -16,7 +16,7 @@ from sdg87_assets import DEFAULT_ARGS, ESTIMATES_WORLD, MODEL_WORLD, START, WARE
 
 @task
 def train_world() -> dict:
-    from pipelines.world_model import train_world as train
+    from pipelines.world.steps import train_world as train
 
     result = train()
     return {k: result[k] for k in ("run_id", "model_name", "model_version", "beats_baseline")}
@@ -24,14 +24,14 @@ def train_world() -> dict:
 
 @task(outlets=[MODEL_WORLD])
 def promote_world(trained: dict) -> dict:
-    from pipelines.world_registry import promote_world as promote
+    from pipelines.world.registry import promote_world as promote
 
     return promote(trained["model_version"])
 
 
 @task(outlets=[ESTIMATES_WORLD])
 def publish_estimates(decision: dict) -> dict:
-    from pipelines.world_model import publish_world_estimates
+    from pipelines.world.steps import publish_world_estimates
 
     result = publish_world_estimates()
     return {k: result[k] for k in ("countries", "period", "model_version")}

@@ -10,7 +10,7 @@ from typing import Any
 from pipelines.settings import Settings
 from pipelines.sql_files import query
 from pipelines.warehouse.engine import make_engine
-from pipelines.world_registry import MODEL_NAME as WORLD_MODEL_NAME
+from pipelines.world.registry import MODEL_NAME as WORLD_MODEL_NAME
 
 
 def _champion(settings: Settings, model_name: str) -> dict[str, Any] | None:

@@ -1,7 +1,7 @@
 """``sdg87 feedback import FILE.csv``: record what happened after alerts, in batch.
 
 The CSV has the header ``alert_id,outcome,action_date,service,confirmed_cases,note`` (see
-:mod:`pipelines.feedback` for the rules); every row is checked first and the file is imported whole or
+:mod:`pipelines.alerting.feedback` for the rules); every row is checked first and the file is imported whole or
 not at all. Importing the same file again changes nothing.
 """
 
@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from pipelines.feedback import import_feedback
+    from pipelines.alerting.feedback import import_feedback
 
     result = import_feedback(args.file, get_settings())
     print(f"recorded {result['rows']} feedback row(s) for {result['alerts']} alert(s)")

@@ -34,11 +34,11 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     from pipelines.settings import get_settings
 
     if args.study == "world":
-        from pipelines.world_model import score_world
+        from pipelines.world.steps import score_world
 
         frame = score_world(get_settings(), args.as_of)
     else:
-        from pipelines.forecast import forecast_brazil
+        from pipelines.brazil.forecast import forecast_brazil
 
         frame = forecast_brazil(args.as_of, args.horizon, get_settings())
     args.out.parent.mkdir(parents=True, exist_ok=True)

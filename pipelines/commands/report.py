@@ -13,7 +13,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from pipelines.report import build_report, print_report
+    from pipelines.alerting.report import build_report, print_report
 
     print_report(build_report(get_settings()))
     return 0

@@ -12,7 +12,7 @@ import argparse
 import sys
 from urllib.parse import urlsplit
 
-from pipelines.alerting_links import InsecureKeyError
+from pipelines.alerting.links import InsecureKeyError
 from pipelines.settings import get_settings
 
 

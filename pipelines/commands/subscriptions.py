@@ -57,8 +57,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _add(rows: list[dict], no_send: bool) -> int:
-    from pipelines.alerting import send_confirmations
-    from pipelines.subscriptions import add_subscriptions
+    from pipelines.alerting.run import send_confirmations
+    from pipelines.alerting.subscriptions import add_subscriptions
 
     settings = get_settings()
     result = add_subscriptions(rows, settings)
@@ -84,13 +84,13 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from pipelines.subscriptions import read_subscription_csv
+    from pipelines.alerting.subscriptions import read_subscription_csv
 
     return _add(read_subscription_csv(args.file), args.no_send)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from pipelines.subscriptions import list_subscriptions
+    from pipelines.alerting.subscriptions import list_subscriptions
     from pipelines.warehouse.engine import make_engine, migrate
 
     settings = get_settings()
@@ -112,7 +112,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from pipelines.subscriptions import remove_subscription
+    from pipelines.alerting.subscriptions import remove_subscription
     from pipelines.warehouse.engine import make_engine, migrate
 
     settings = get_settings()
@@ -129,7 +129,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_erase(args: argparse.Namespace) -> int:
-    from pipelines.personal_data import erase_address
+    from pipelines.alerting.personal_data import erase_address
 
     done = erase_address(args.email, get_settings())
     print(
@@ -140,7 +140,7 @@ def cmd_erase(args: argparse.Namespace) -> int:
 
 
 def cmd_confirmations(args: argparse.Namespace) -> int:
-    from pipelines.alerting import send_confirmations
+    from pipelines.alerting.run import send_confirmations
 
     result = send_confirmations(get_settings())
     print(

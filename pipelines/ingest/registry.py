@@ -5,23 +5,21 @@ Areas load first in each family: the observation gates check that every ``area_i
 
 from __future__ import annotations
 
-from pipelines.ingest import (
-    brazil_areas,
-    brazil_census,
-    brazil_employer_list,
-    brazil_population,
-    world_admin1,
-    world_areas,
-    world_ceacr,
-    world_gapminder,
-    world_ilab,
-    world_ilab_goods,
-    world_sdg871,
-    world_wb_poverty,
-    world_wdi_child_labour,
-    world_wdi_protection,
-)
 from pipelines.ingest.connector import Connector
+from pipelines.ingest.sources.brazil import areas as brazil_areas
+from pipelines.ingest.sources.brazil import census as brazil_census
+from pipelines.ingest.sources.brazil import employer_list as brazil_employer_list
+from pipelines.ingest.sources.brazil import population as brazil_population
+from pipelines.ingest.sources.world import admin1 as world_admin1
+from pipelines.ingest.sources.world import areas as world_areas
+from pipelines.ingest.sources.world import ceacr as world_ceacr
+from pipelines.ingest.sources.world import gapminder as world_gapminder
+from pipelines.ingest.sources.world import ilab as world_ilab
+from pipelines.ingest.sources.world import ilab_goods as world_ilab_goods
+from pipelines.ingest.sources.world import sdg871 as world_sdg871
+from pipelines.ingest.sources.world import wb_poverty as world_wb_poverty
+from pipelines.ingest.sources.world import wdi_child_labour as world_wdi_child_labour
+from pipelines.ingest.sources.world import wdi_protection as world_wdi_protection
 
 SOURCE_FAMILIES: dict[str, list[str]] = {
     "brazil": ["brazil_areas", "brazil_employer_list", "brazil_census", "brazil_population"],

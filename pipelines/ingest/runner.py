@@ -27,9 +27,9 @@ from sqlalchemy import Engine
 
 from pipelines.ingest.connector import Connector
 from pipelines.ingest.errors import SourceFormatError
-from pipelines.ingest.operator_notice import send_operator_notice
 from pipelines.ingest.publish import publish_areas, publish_observations
 from pipelines.ingest.registry import connector_for
+from pipelines.mail.operator_notice import send_operator_notice
 from pipelines.quality import DataQualityError, SuiteSpec, ValidationReport, validate_frame
 from pipelines.quality.report_html import write_validation_html
 from pipelines.settings import Settings, get_settings

@@ -10,8 +10,8 @@ import csv
 import shutil
 from pathlib import Path
 
-from pipelines.ingest.csv_reader import decode_utf8
 from pipelines.ingest.errors import SourceFormatError
+from pipelines.ingest.readers.csv_reader import decode_utf8
 
 MUNICIPALITIES = Path("brazil/covariates/abj_muni_codes_latlon.csv")
 BOUNDARIES = Path("brazil/boundaries")

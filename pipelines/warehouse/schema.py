@@ -250,7 +250,7 @@ class Delivery(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # Who is sending a pending/failed row and until when (pipelines.alerting_leases; migration 0007_web).
+    # Who is sending a pending/failed row and until when (pipelines.alerting.leases; migration 0007_web).
     lease_owner: Mapped[str | None] = mapped_column(String(80))
     lease_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

@@ -7,7 +7,7 @@
   page's form, with its CSRF token, or the RFC 8058 one-click POST ``List-Unsubscribe=One-Click`` mail
   clients send). A second POST answers that the subscription had already ended.
 - ``GET /feedback?token=`` shows the feedback form of one alert (signed, expiring ``feedback`` token);
-  ``POST /feedback`` records it as a new revision (:mod:`pipelines.feedback`), re-checking the token.
+  ``POST /feedback`` records it as a new revision (:mod:`pipelines.alerting.feedback`), re-checking the token.
 - An expired (but authentic) link says when it expired and offers ``POST /fresh-link``: a fresh link is
   sent to the address of the subscription the link belongs to. The answer is the same whether or not
   anything was sent, and no address is ever asked for or shown there.
@@ -33,10 +33,10 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from alerts.i18n import LANGUAGES, negotiate, texts
-from pipelines.alerting_links import PURPOSES, ExpiredLinkError, LinkError, signing_key, verify
-from pipelines.feedback import OUTCOMES, FeedbackError, alert_summary, parse_entry, record_feedback
+from pipelines.alerting.feedback import OUTCOMES, FeedbackError, alert_summary, parse_entry, record_feedback
+from pipelines.alerting.links import PURPOSES, ExpiredLinkError, LinkError, signing_key, verify
+from pipelines.alerting.subscriptions import confirm_subscription, unsubscribe
 from pipelines.settings import Settings, get_settings
-from pipelines.subscriptions import confirm_subscription, unsubscribe
 from pipelines.warehouse.engine import make_engine, migrate
 from pipelines.warehouse.schema import Subscription
 from pipelines.warehouse.schema_links import LinkUse

@@ -18,10 +18,10 @@ from sqlalchemy import Engine, select
 
 from alerts.i18n import texts
 from alerts.render import RenderedEmail
-from pipelines.alerting_delivery import DeliveryError, LazySmtp, RejectedError, deliver, message_key
-from pipelines.alerting_links import confirm_url, feedback_url
-from pipelines.alerting_messages import to_subscriber
-from pipelines.mailer import AddressError
+from pipelines.alerting.delivery import DeliveryError, LazySmtp, RejectedError, deliver, message_key
+from pipelines.alerting.links import confirm_url, feedback_url
+from pipelines.alerting.messages import to_subscriber
+from pipelines.mail.mailer import AddressError
 from pipelines.settings import Settings
 from pipelines.warehouse.schema import Alert, Subscription
 

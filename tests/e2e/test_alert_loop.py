@@ -27,14 +27,14 @@ def _messages(settings) -> list:
 
 @pytest.mark.slow
 def test_subscribe_alert_feedback_report(tmp_path, monkeypatch, capsys):
-    from pipelines.alerting import AssessmentWithheldError, seed_example_subscriptions, send_alerts
-    from pipelines.build_features import build_brazil_features
+    from pipelines.alerting.run import AssessmentWithheldError, seed_example_subscriptions, send_alerts
+    from pipelines.brazil.features import build_brazil_features
+    from pipelines.brazil.score import score_brazil
+    from pipelines.brazil.train import promote_brazil, train_brazil
     from pipelines.cli import main
     from pipelines.ingest import SOURCE_FAMILIES, run_source, slice_sample
-    from pipelines.score import score_brazil
     from pipelines.settings import get_settings
     from pipelines.tracking import use_tracking
-    from pipelines.train import promote_brazil, train_brazil
     from pipelines.web.app import create_app
     from tests.support import submit
 

@@ -29,9 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
 from sqlalchemy import select, update  # noqa: E402
 from test_alert_support import outbox, skilled_run, warehouse  # noqa: E402, F401 - fixtures
 
-from pipelines.alerting import send_alerts  # noqa: E402
+from pipelines.alerting.run import send_alerts  # noqa: E402
 from pipelines.cli import main  # noqa: E402
-from pipelines.smtp_server import free_port  # noqa: E402
+from pipelines.mail.smtp_server import free_port  # noqa: E402
 from pipelines.warehouse.schema import Feedback, Subscription  # noqa: E402
 from tests.support import chromium_or_skip
 

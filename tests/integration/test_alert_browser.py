@@ -20,8 +20,8 @@ import uvicorn
 from matplotlib.image import imread
 from test_alert_support import outbox, skilled_run, warehouse  # noqa: F401 - fixtures
 
-from pipelines.alerting import send_alerts
-from pipelines.smtp_server import free_port
+from pipelines.alerting.run import send_alerts
+from pipelines.mail.smtp_server import free_port
 from pipelines.web.app import create_app
 from tests.support import chromium_or_skip
 

@@ -26,10 +26,10 @@ from test_alert_support import (  # noqa: F401 - fixtures
     warehouse,
 )
 
-from pipelines.alerting import AssessmentWithheldError, send_alerts
-from pipelines.alerting_check import check_deliveries
-from pipelines.smtp_server import OutboxHandler, free_port
-from pipelines.subscriptions import add_subscriptions
+from pipelines.alerting.check import check_deliveries
+from pipelines.alerting.run import AssessmentWithheldError, send_alerts
+from pipelines.alerting.subscriptions import add_subscriptions
+from pipelines.mail.smtp_server import OutboxHandler, free_port
 from pipelines.warehouse.schema import Delivery, Subscription
 from pipelines.warehouse.schema_alerts import AlertState
 
@@ -232,7 +232,7 @@ def test_webhook_posts_each_cycle_once(settings, warehouse):
 def test_send_alerts_once_on_sqlite_and_postgresql(backend_settings, skilled_run):
     from test_alert_support import add_areas
 
-    from pipelines.subscriptions import seed_example_subscriptions
+    from pipelines.alerting.subscriptions import seed_example_subscriptions
     from pipelines.warehouse.engine import make_engine
 
     settings = backend_settings

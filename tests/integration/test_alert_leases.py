@@ -26,9 +26,9 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 from test_alert_support import add_areas, add_loads, add_scores, skilled_run, warehouse  # noqa: F401
 
-from pipelines.alerting import DeliveryError, send_alerts
-from pipelines.smtp_server import free_port
-from pipelines.subscriptions import seed_example_subscriptions
+from pipelines.alerting.run import DeliveryError, send_alerts
+from pipelines.alerting.subscriptions import seed_example_subscriptions
+from pipelines.mail.smtp_server import free_port
 from pipelines.warehouse.engine import make_engine
 from pipelines.warehouse.schema import Delivery
 
@@ -147,7 +147,7 @@ def test_a_transient_failure_does_not_skip_the_other_subscriptions(settings, war
     assert all(n == 1 for n in r.ids().values())
 
 
-_CHILD = "from pipelines.alerting import send_alerts; send_alerts()"
+_CHILD = "from pipelines.alerting.run import send_alerts; send_alerts()"
 
 
 def test_sender_killed_after_the_relay_accepted_resends_once_with_the_same_message_id(

@@ -11,10 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 from test_alert_support import add_areas, outbox  # noqa: F401
 
-from pipelines.alerting import send_confirmations
-from pipelines.alerting_links import InsecureKeyError, LinkError, feedback_url, sign, signing_key, verify
+from pipelines.alerting.links import InsecureKeyError, LinkError, feedback_url, sign, signing_key, verify
+from pipelines.alerting.run import send_confirmations
+from pipelines.alerting.subscriptions import SubscriptionError, add_subscriptions, read_subscription_csv
 from pipelines.cli import main
-from pipelines.subscriptions import SubscriptionError, add_subscriptions, read_subscription_csv
 from pipelines.web.app import create_app
 from tests.support import submit
 
@@ -156,7 +156,7 @@ def test_cli_add_list_import_remove(settings, areas, tmp_path, capsys):
 def test_unsubscribe_needs_a_post_and_is_idempotent(settings, areas):
     from sqlalchemy import select
 
-    from pipelines.subscriptions import seed_example_subscriptions
+    from pipelines.alerting.subscriptions import seed_example_subscriptions
     from pipelines.warehouse.schema import Subscription
 
     seed_example_subscriptions(settings)

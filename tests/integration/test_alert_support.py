@@ -16,7 +16,7 @@ import pytest
 import shapely
 from sqlalchemy import func, insert, select
 
-from pipelines.subscriptions import seed_example_subscriptions
+from pipelines.alerting.subscriptions import seed_example_subscriptions
 from pipelines.warehouse.schema import Area, Indicator, IngestRun, Observation, Score
 
 MODEL = "sdg87-brazil-forced-labour"

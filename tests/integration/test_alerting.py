@@ -24,15 +24,15 @@ from test_alert_support import (  # noqa: F401 - fixtures
     warehouse,
 )
 
-from pipelines.alerting import (
+from pipelines.alerting.run import (
     DeliveryError,
     NoScoresError,
     delivery_key,
     seed_example_subscriptions,
     send_alerts,
 )
-from pipelines.mailer import AddressError, message_id_for
-from pipelines.smtp_server import free_port
+from pipelines.mail.mailer import AddressError, message_id_for
+from pipelines.mail.smtp_server import free_port
 from pipelines.warehouse.schema import Alert, Delivery, DeliveryAlert, Subscription
 
 
@@ -191,8 +191,8 @@ def test_delivery_key_is_deterministic_and_distinguishes_cycles():
 
 def test_a_delivery_key_can_be_claimed_only_once(settings, warehouse):
     """Two runs racing past the status check: only the first insert of the key claims it."""
-    from pipelines.alerting_delivery import claim_key
-    from pipelines.alerting_leases import Lease, take
+    from pipelines.alerting.delivery import claim_key
+    from pipelines.alerting.leases import Lease, take
 
     runs = Lease(600), Lease(600)
     claimed = []

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from features.catalog import FEATURE_LABELS, FEATURE_SET
-from pipelines.build_features import MissingInputError, build_brazil_features, load_feature_panel
+from pipelines.brazil.features import MissingInputError, build_brazil_features, load_feature_panel
 from pipelines.ingest import SOURCE_FAMILIES, run_source, slice_sample
 from pipelines.settings import Settings
 from pipelines.warehouse.engine import make_engine, migrate

@@ -11,9 +11,9 @@ import pytest
 
 from features.brazil import build_feature_panel
 from features.spatial import neighbour_pairs
-from pipelines.build_features import feature_suite, gate
+from pipelines.brazil.features import feature_suite, gate
+from pipelines.brazil.score import score_suite
 from pipelines.quality import DataQualityError
-from pipelines.score import score_suite
 from tests.unit.features.conftest import para  # noqa: F401  (fixture)
 
 

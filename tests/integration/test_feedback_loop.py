@@ -13,10 +13,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from test_alert_support import outbox, skilled_run, warehouse  # noqa: F401 - fixtures
 
-from pipelines.alerting import send_alerts
+from pipelines.alerting.feedback import FeedbackError, import_feedback
+from pipelines.alerting.run import send_alerts
+from pipelines.brazil.inputs import load_feedback
 from pipelines.cli import main
-from pipelines.feedback import FeedbackError, import_feedback
-from pipelines.train_data import load_feedback
 from pipelines.warehouse.schema import Alert, Feedback
 from pipelines.web.app import create_app
 from tests.support import submit

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import delete
 
-from pipelines.build_features import MissingInputError
+from features.errors import MissingInputError
+from pipelines.brazil.forecast import FORECAST_COLUMNS, forecast_brazil
 from pipelines.cli import main
-from pipelines.forecast import FORECAST_COLUMNS, forecast_brazil
 from pipelines.warehouse.engine import make_engine
 from pipelines.warehouse.schema import Observation
 from tests.integration.test_features_brazil import ingest_slice

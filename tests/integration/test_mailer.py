@@ -1,4 +1,4 @@
-"""Building and sending through pipelines.mailer over a real SMTP session (embedded server or refused port)."""
+"""Building and sending through pipelines.mail.mailer over a real SMTP session (embedded server or refused port)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from email.parser import BytesParser
 
 import pytest
 
-from pipelines.mailer import AddressError, build_message, message_id_for, smtp_session, validate_address
-from pipelines.smtp_server import free_port
+from pipelines.mail.mailer import AddressError, build_message, message_id_for, smtp_session, validate_address
+from pipelines.mail.smtp_server import free_port
 
 SUB = "subscription 7 (scope BRA.PA)"
 

@@ -68,10 +68,10 @@ def mlflow_server(request, tmp_path):
 
 @pytest.mark.slow
 def test_train_promote_and_score_through_a_tracking_server(mlflow_server, tmp_path, monkeypatch):
-    from pipelines.build_features import build_brazil_features
-    from pipelines.score import score_brazil
+    from pipelines.brazil.features import build_brazil_features
+    from pipelines.brazil.score import score_brazil
+    from pipelines.brazil.train import promote_brazil, train_brazil
     from pipelines.settings import get_settings
-    from pipelines.train import promote_brazil, train_brazil
     from pipelines.warehouse.engine import migrate
 
     url, artifacts = mlflow_server

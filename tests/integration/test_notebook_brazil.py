@@ -8,8 +8,8 @@ import pytest
 from mlflow.tracking import MlflowClient
 from nbclient import NotebookClient
 
-from pipelines.build_features import build_brazil_features
-from pipelines.train import promote_brazil, train_brazil
+from pipelines.brazil.features import build_brazil_features
+from pipelines.brazil.train import promote_brazil, train_brazil
 from tests.conftest import PROJECT_ROOT
 from tests.integration.test_features_brazil import ingest_slice
 

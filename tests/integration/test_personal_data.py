@@ -14,10 +14,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 from test_alert_support import outbox, skilled_run, warehouse  # noqa: F401 - fixtures
 
-from pipelines.alerting import send_alerts
+from pipelines.alerting.feedback import FeedbackEntry, record_feedback
+from pipelines.alerting.personal_data import prune_outbox
+from pipelines.alerting.run import send_alerts
 from pipelines.cli import main
-from pipelines.feedback import FeedbackEntry, record_feedback
-from pipelines.personal_data import prune_outbox
 from pipelines.warehouse.schema import Alert, Delivery, Feedback, Subscription
 
 PA = "labour-office-pa@example.org"

@@ -14,10 +14,10 @@ from mlflow.tracking import MlflowClient
 from sqlalchemy import func, select
 
 from features.catalog import FEATURE_LABELS
-from pipelines.build_features import build_brazil_features
+from pipelines.brazil.features import build_brazil_features
+from pipelines.brazil.score import score_brazil
+from pipelines.brazil.train import promote_brazil, train_brazil
 from pipelines.ingest import SOURCE_FAMILIES, run_source, slice_sample
-from pipelines.score import score_brazil
-from pipelines.train import promote_brazil, train_brazil
 from pipelines.warehouse.engine import make_engine
 from pipelines.warehouse.schema import FeatureValue, Score
 from tests.conftest import SAMPLE_DATA

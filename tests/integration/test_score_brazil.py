@@ -11,10 +11,10 @@ from mlflow.tracking import MlflowClient
 from sqlalchemy import func, select
 
 from features.catalog import FEATURE_LABELS
-from pipelines.build_features import build_brazil_features
-from pipelines.score import NoChampionError, score_brazil
+from pipelines.brazil.features import build_brazil_features
+from pipelines.brazil.score import NoChampionError, score_brazil
+from pipelines.brazil.train import fit_risk_model, promote_brazil, train_brazil
 from pipelines.settings import Settings
-from pipelines.train import fit_risk_model, promote_brazil, train_brazil
 from pipelines.warehouse.engine import make_engine
 from pipelines.warehouse.schema import Score
 from tests.integration.test_features_brazil import ingest_slice
@@ -114,8 +114,8 @@ def test_either_family_scores_through_the_same_path(chain, family):
 
     from models.calibration import logit
     from models.windows import BRAZIL_BACKTEST
-    from pipelines.score import score_rows
-    from pipelines.train_data import latest_edition_inputs
+    from pipelines.brazil.inputs import latest_edition_inputs
+    from pipelines.brazil.score import score_rows
 
     settings, _, _ = chain
     engine = make_engine(settings.warehouse_url)

@@ -8,7 +8,7 @@ from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 
-from pipelines.smtp_server import LocalSmtpServer, eml_name, free_port
+from pipelines.mail.smtp_server import LocalSmtpServer, eml_name, free_port
 
 
 def _message(message_id: str) -> EmailMessage:

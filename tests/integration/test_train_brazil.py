@@ -9,9 +9,9 @@ import mlflow
 import pytest
 from mlflow.tracking import MlflowClient
 
-from pipelines.build_features import MissingInputError, build_brazil_features
+from pipelines.brazil.features import MissingInputError, build_brazil_features
+from pipelines.brazil.train import promote_brazil, train_brazil
 from pipelines.settings import Settings
-from pipelines.train import promote_brazil, train_brazil
 from tests.integration.test_features_brazil import ingest_slice
 
 

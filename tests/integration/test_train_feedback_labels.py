@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from sqlalchemy import insert
 
-from pipelines.build_features import build_brazil_features
-from pipelines.train_data import as_published_inputs, latest_edition_inputs, load_raw_inputs
+from pipelines.brazil.features import build_brazil_features
+from pipelines.brazil.inputs import as_published_inputs, latest_edition_inputs, load_raw_inputs
 from pipelines.warehouse.engine import make_engine
 from pipelines.warehouse.schema import Alert, Feedback, Subscription
 from tests.integration.test_features_brazil import ingest_slice

@@ -15,9 +15,9 @@ from sqlalchemy import select, update
 from test_alert_support import outbox, skilled_run, warehouse  # noqa: F401 - fixtures
 
 from alerts.i18n import texts
-from pipelines.alerting import send_alerts
-from pipelines.alerting_links import confirm_url
-from pipelines.subscriptions import add_subscriptions
+from pipelines.alerting.links import confirm_url
+from pipelines.alerting.run import send_alerts
+from pipelines.alerting.subscriptions import add_subscriptions
 from pipelines.warehouse.schema import Subscription
 from pipelines.web.app import create_app
 from tests.support import submit

@@ -28,11 +28,11 @@ import pytest
 from sqlalchemy import select
 from test_alert_support import outbox, skilled_run, warehouse  # noqa: F401 - fixtures
 
-from pipelines.alerting import send_alerts
-from pipelines.alerting_links import sign
+from pipelines.alerting.links import sign
+from pipelines.alerting.run import send_alerts
+from pipelines.alerting.subscriptions import add_subscriptions
+from pipelines.mail.smtp_server import free_port
 from pipelines.settings import DEV_SECRET_KEY
-from pipelines.smtp_server import free_port
-from pipelines.subscriptions import add_subscriptions
 from pipelines.warehouse.schema import Alert, Feedback
 from pipelines.warehouse.schema_links import FeedbackRevision
 from pipelines.web.security import CSP

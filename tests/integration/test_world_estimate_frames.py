@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipelines.build_features import MissingInputError
-from pipelines.world_estimate import (
+from features.errors import MissingInputError
+from models.world_estimate import (
     ESTIMATE_COLUMNS,
     apply_world,
     data_vintage,

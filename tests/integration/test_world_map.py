@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import Point, box
 
-from pipelines.world_map import DPI, FIGSIZE, world_map_figure
+from pipelines.world.artifacts.map import DPI, FIGSIZE, world_map_figure
 
 SIZE = (int(FIGSIZE[1] * DPI), int(FIGSIZE[0] * DPI))  # rows, columns
 

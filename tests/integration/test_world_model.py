@@ -13,16 +13,16 @@ import pytest
 from mlflow.tracking import MlflowClient
 from sqlalchemy import select
 
-from pipelines.build_features import MissingInputError
+from features.errors import MissingInputError
+from pipelines.brazil.score import NoChampionError
 from pipelines.cli import main
 from pipelines.ingest import run_source
-from pipelines.score import NoChampionError
 from pipelines.settings import Settings
 from pipelines.tracking import CHALLENGER, CHAMPION
 from pipelines.warehouse.engine import make_engine, migrate
 from pipelines.warehouse.schema_world import CountryEstimate
-from pipelines.world_map import DPI, FIGSIZE
-from pipelines.world_model import (
+from pipelines.world.artifacts.map import DPI, FIGSIZE
+from pipelines.world.steps import (
     EXPERIMENT,
     MODEL_NAME,
     promote_world,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pipelines.ingest.country_codes import (
+from pipelines.ingest.errors import CrosswalkError
+from pipelines.ingest.sources.world.country_codes import (
     geo_to_iso3,
     m49_to_iso3,
     map_or_raise,
@@ -13,7 +14,6 @@ from pipelines.ingest.country_codes import (
     normalise_name,
     read_entities,
 )
-from pipelines.ingest.errors import CrosswalkError
 from tests.conftest import SAMPLE_DATA
 
 ENTITIES = "world/covariates/gapminder/ddf--entities--geo--country.csv"

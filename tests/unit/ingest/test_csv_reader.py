@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipelines.ingest.csv_reader import read_csv_strict, to_number
 from pipelines.ingest.errors import SourceFormatError
+from pipelines.ingest.readers.csv_reader import read_csv_strict, to_number
 
 
 def _write(tmp_path: Path, text: str, name: str = "synthetic.csv", encoding: str = "utf-8") -> Path:

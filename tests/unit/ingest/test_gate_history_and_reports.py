@@ -10,8 +10,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from pipelines.ingest.operator_notice import notice_subject
 from pipelines.ingest.runner import with_history
+from pipelines.mail.operator_notice import notice_subject
 from pipelines.quality import validate_frame
 from pipelines.quality.gx_validate import FailedExpectation, ValidationReport
 from pipelines.quality.report_html import write_validation_html

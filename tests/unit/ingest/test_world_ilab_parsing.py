@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 
 from pipelines.ingest.errors import SourceFormatError
-from pipelines.ingest.ilab_xml import read_entries, report_files
+from pipelines.ingest.readers.ilab_xml import read_entries, report_files
 from pipelines.ingest.registry import CONNECTORS
 from pipelines.ingest.runner import resolve_inputs
-from pipelines.ingest.world_ilab import advancement_ordinal, as_percent, plain_count
+from pipelines.ingest.sources.world.ilab import advancement_ordinal, as_percent, plain_count
 from tests.conftest import SAMPLE_DATA
 
 FLAT = SAMPLE_DATA / "world/government_response/ilab/ilab_country_year.csv"

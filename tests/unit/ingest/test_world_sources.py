@@ -9,13 +9,13 @@ import pandas as pd
 import pytest
 import shapely
 
-from pipelines.ingest.country_codes import iso3_values, read_entities
 from pipelines.ingest.errors import CrosswalkError, SourceFormatError
-from pipelines.ingest.geometry_checks import checked_polygons
+from pipelines.ingest.readers.geometry_checks import checked_polygons
+from pipelines.ingest.readers.world_bank_files import read_databank_export, read_ddf_by_economy
 from pipelines.ingest.registry import CONNECTORS
 from pipelines.ingest.runner import resolve_inputs
-from pipelines.ingest.world_bank_files import read_databank_export, read_ddf_by_economy
-from pipelines.ingest.world_ceacr import comment_vintage, read_comments
+from pipelines.ingest.sources.world.ceacr import comment_vintage, read_comments
+from pipelines.ingest.sources.world.country_codes import iso3_values, read_entities
 from tests.conftest import SAMPLE_DATA
 
 CEACR = SAMPLE_DATA / "world/supervisory/ceacr_comments_metadata.csv"
@@ -93,7 +93,7 @@ def test_databank_export_without_footer_is_a_format_error(tmp_path, countries):
 
 
 def test_a_series_without_a_declared_unit_is_a_format_error(tmp_path):
-    from pipelines.ingest.world_wb_poverty import CONNECTOR
+    from pipelines.ingest.sources.world.wb_poverty import CONNECTOR
 
     # Edit: one real series code renamed to one the connector has no unit for.
     text = POVERTY.read_text(encoding="utf-8-sig").replace("SI.POV.GINI", "SI.POV.GINX")

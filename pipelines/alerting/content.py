@@ -1,0 +1,82 @@
+"""The alert or digest e-mail of one subscription: rendered text and HTML, the scope map, the CSV.
+
+The map shows the scored areas of the scope (the simplified geometries, EPSG:4326) with the listed areas
+in red; the CSV lists every scored area of the scope. Feedback links are signed per alert id, so they are
+built after the alert rows exist.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from alerts.maps import scope_map_png
+from alerts.render import render_alert_email
+from alerts.select import scope_members
+from alerts.table import scores_csv
+from pipelines.alerting.delivery import Outgoing
+from pipelines.alerting.inputs import area_geometries
+from pipelines.alerting.links import feedback_url, unsubscribe_url
+from pipelines.alerting.messages import to_subscriber
+from pipelines.alerting.records import alert_ids
+from pipelines.settings import Settings
+
+log = logging.getLogger(__name__)
+MAP_CID = "scope-map@sdg87"
+
+
+def _previous_p(items: pd.DataFrame, states: pd.DataFrame, subscription_id: int) -> pd.Series:
+    """``p`` at the last alert for re-alerted areas (what changed); NaN for new ones."""
+    mine = states[(states["subscription_id"] == subscription_id) & (states["state"] == "open")]
+    before = items["area_id"].map(mine.set_index("area_id")["p"].astype(float))
+    return before.where(items["reason"] != "entered_high")
+
+
+def _map(engine: Engine, in_scope: pd.DataFrame, listed: list[str]) -> bytes | None:
+    with engine.connect() as conn:
+        geometries = area_geometries(conn, in_scope["area_id"].tolist())
+    try:
+        return scope_map_png(geometries, listed)
+    except ValueError as exc:  # no geometry loaded for this scope: the e-mail goes without a map
+        log.warning("no map: %s", exc)
+        return None
+
+
+def alert_message(
+    settings: Settings, engine: Engine, sub: dict, key: str, kind: str, items: pd.DataFrame, total: int,
+    data: dict, today: date,
+) -> Outgoing:  # fmt: skip
+    """The message for ``items`` (already recorded under ``key``), with map, CSV and feedback links."""
+    scores, areas = data["scores"], data["areas"]
+    in_scope = scores[scores["area_id"].isin(scope_members(areas, sub["scope_area_id"]))]
+    with engine.connect() as conn:
+        ids = alert_ids(conn, key)
+    png = _map(engine, in_scope, items["area_id"].tolist())
+    csv_name = f"sdg87-{sub['scope_area_id']}-{pd.Timestamp(scores['period'].iloc[0]).year}.csv"
+    freshness = data.get("freshness", {})
+    rendered = render_alert_email(
+        items.assign(previous_p=_previous_p(items, data["states"], sub["subscription_id"])),
+        areas,
+        scope_area_id=sub["scope_area_id"],
+        min_class=sub["min_class"] or "high",
+        n_more=total - len(items),
+        n_still_high=int(data["selection"].summary.set_index("subscription_id").loc[sub["subscription_id"], "n_still_high"])
+        if sub["subscription_id"] in set(data["selection"].summary["subscription_id"]) else 0,
+        unsubscribe_url=unsubscribe_url(settings, sub["unsubscribe_token"]),
+        recipient_name=sub["recipient_name"] or "",
+        language=sub["language"] or "en",
+        cadence=sub["cadence"] or "immediate",
+        feedback_urls={a: feedback_url(settings, i, today) for a, i in ids.items()},
+        freshness=freshness,
+        checks=data.get("checks", ()),
+        map_cid=MAP_CID if png else None,
+        csv_name=csv_name,
+    )  # fmt: skip
+    return to_subscriber(
+        settings, sub, key, kind, rendered, n_areas=total,
+        images=((MAP_CID, png),) if png else (),
+        attachments=((csv_name, scores_csv(in_scope, areas, set(items["area_id"]))),),
+    )  # fmt: skip

@@ -1,0 +1,1 @@
+"""Brazil municipality study: features, training inputs, training, registry, scoring, forecasts."""

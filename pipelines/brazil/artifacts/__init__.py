@@ -1,0 +1,1 @@
+"""Files a Brazil training run logs to MLflow: backtest tables and figures, the risk map."""

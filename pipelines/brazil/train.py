@@ -1,0 +1,228 @@
+"""Train the Brazil forced-labour risk model: backtest every model, log one MLflow run, register the
+better learned model as ``challenger``; ``promote_brazil`` (re-exported) gates ``champion``.
+
+Evaluation (docs/adr/0021-brazil-training-window-and-refit.md, 0024-brazil-backtest-and-label-vintage.md):
+the windows of ``models.windows.BRAZIL_BACKTEST`` — horizons 1 and 2, every target year the labels allow,
+retrospective on the latest list edition plus windows "as of" each earlier edition. The registered model
+is the chosen recipe refitted on every training label year through the last one, horizon 1.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import mlflow
+import numpy as np
+import pandas as pd
+
+from features.catalog import FEATURE_LABELS, FEATURE_SET, MODEL_FEATURES
+from features.errors import MissingInputError
+from models.backtest import horizon_examples, rolling_origin, window_frames
+from models.recipes import choose_model, model_lineup
+from models.risk_model import BASELINE_INPUTS, RiskModel
+from models.windows import BRAZIL_BACKTEST, BacktestConfig, BacktestWindow, backtest_windows
+from pipelines.brazil.artifacts.map import class_cuts, load_area_shapes, risk_map_figure
+from pipelines.brazil.artifacts.report import log_run_artifacts
+from pipelines.brazil.inputs import (
+    TrainingInputs,
+    as_published_inputs,
+    latest_edition_inputs,
+    load_raw_inputs,
+)
+from pipelines.brazil.registry import input_example, log_risk_model, promote_brazil
+from pipelines.settings import Settings, get_settings
+from pipelines.tracking import CHALLENGER, ensure_experiment, feature_set_hash, git_sha, use_tracking
+from pipelines.warehouse.engine import make_engine
+
+__all__ = ["N_BOOTSTRAP", "promote_brazil", "run_backtest", "fit_risk_model", "train_brazil"]
+
+HORIZON = 1
+N_BOOTSTRAP = 10  # refits of the registered model for its per-area interval (90 %)
+BACKTEST_BOOTSTRAP = 4  # refits per backtest window where coverage is checked
+
+
+def run_backtest(
+    latest: TrainingInputs, raw, config: BacktestConfig, seed: int, n_bootstrap: int = BACKTEST_BOOTSTRAP
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The backtest table (one row per window and model) and every prediction.
+
+    Retrospective windows read ``latest``; an "as published" window rebuilds features and training labels
+    from the editions out by its date (``raw``, once per date) and is scored against ``latest`` labels.
+    """
+    windows = backtest_windows(config, latest.first, latest.last)
+    cache: dict[date, TrainingInputs | None] = {}
+
+    def frames(window: BacktestWindow):
+        if window.label_basis == "latest_edition":
+            return window_frames(window, latest.panel, latest.labels, latest.labels)
+        if window.as_of not in cache:
+            try:
+                cache[window.as_of] = as_published_inputs(raw, window.as_of, window.target_feature_year)
+            except MissingInputError:  # that edition lists none of these areas: nothing to train on
+                cache[window.as_of] = None
+        known = cache[window.as_of]
+        if known is None:
+            return pd.DataFrame(), pd.DataFrame()
+        return window_frames(window, known.panel, known.labels, latest.labels)
+
+    def lineup(window: BacktestWindow):
+        # Interval coverage is checked where the gate looks (retrospective, gate horizon); other windows
+        # skip the bootstrap refits to keep training within a couple of minutes.
+        checked = window.label_basis == "latest_edition" and window.horizon == config.gate_horizon
+        return model_lineup(MODEL_FEATURES, seed, n_bootstrap if checked else 0)
+
+    return rolling_origin(windows, frames, lineup)
+
+
+def gate_scores(table: pd.DataFrame, config: BacktestConfig) -> dict[str, float]:
+    """Mean AUPR per model over the gate windows (retrospective, gate horizon, gate years)."""
+    rows = table.loc[
+        (table["label_basis"] == "latest_edition")
+        & (table["horizon"] == config.gate_horizon)
+        & table["target_year"].isin(config.gate_years)
+    ]
+    return {str(k): float(v) for k, v in rows.groupby("model", sort=False)["aupr"].mean().items()}
+
+
+def fit_risk_model(
+    inputs: TrainingInputs,
+    family: str,
+    horizon: int,
+    config: BacktestConfig,
+    seed: int,
+    n_bootstrap: int,
+    through: int | None = None,
+) -> RiskModel:
+    """The ``family`` recipe fitted at ``horizon`` on every training label year from the config's first
+    through ``through`` (default ``inputs.last``)."""
+    examples = horizon_examples(inputs.panel, inputs.labels, horizon)
+    start = max(config.first_train_label_year, inputs.first + horizon)
+    examples = examples.loc[(examples["year"] >= start) & (examples["year"] <= (through or inputs.last))]
+    features = BASELINE_INPUTS.get(family, list(MODEL_FEATURES))
+    model = RiskModel(family, list(features), random_state=seed, n_bootstrap=n_bootstrap)
+    return model.fit(examples, examples["y"].to_numpy())
+
+
+def _run_metrics(table: pd.DataFrame, gate: dict[str, float], family: str) -> dict[str, float]:
+    """``aupr`` (registered model's gate AUPR), ``best_baseline_aupr`` (strongest other model), each model's
+    ``gate_<model>_aupr``, and the mean of every metric per model, horizon and label basis."""
+    out = {f"gate_{m}_aupr": v for m, v in gate.items()}
+    out["aupr"] = gate[family]
+    out["best_baseline_aupr"] = max(v for m, v in gate.items() if m != family)
+    metrics = ["aupr", "auroc", "brier", "bss", "ece", "p_at_100", "r_at_100", "coverage", "interval_width"]
+    metrics = [m for m in metrics if m in table.columns]
+    means = table.groupby(["label_basis", "horizon", "model"])[metrics].mean()
+    for (basis, h, model), row in means.iterrows():
+        tag = "bt" if basis == "latest_edition" else "asof"
+        out.update({f"{tag}_h{h}_{model}_{k}": float(v) for k, v in row.items() if np.isfinite(v)})
+    return out
+
+
+def _log_steps(table: pd.DataFrame) -> None:
+    """Per-window metrics as stepped MLflow metrics (step = target year), retrospective windows only."""
+    rows = table.loc[table["label_basis"] == "latest_edition"]
+    for _, row in rows.iterrows():
+        keys = ("aupr", "auroc", "brier", "bss", "ece", "p_at_100")
+        values = {f"backtest_h{row['horizon']}_{row['model']}_{k}": float(row[k]) for k in keys}
+        mlflow.log_metrics({k: v for k, v in values.items() if np.isfinite(v)}, step=int(row["target_year"]))
+
+
+def train_brazil(settings: Settings | None = None, config: BacktestConfig = BRAZIL_BACKTEST) -> dict:
+    """Backtest, log one run, register the chosen model (refit, horizon 1) as ``challenger``.
+
+    Returns ``run_id``, ``model_name``, ``model_version``, ``model_family``, ``choice`` (sentence),
+    ``metrics`` (registered model, held-out = last label year, horizon 1), ``baseline_metrics`` (every other
+    model, same window) and ``gate`` (model → gate AUPR).
+    """
+    settings = settings or get_settings()
+    engine = make_engine(settings.warehouse_url)
+    try:
+        with engine.connect() as conn:
+            latest = latest_edition_inputs(conn)
+            raw = load_raw_inputs(conn)
+            shapes = load_area_shapes(conn)
+    finally:
+        engine.dispose()
+    seed = settings.random_seed
+    table, preds = run_backtest(latest, raw, config, seed, BACKTEST_BOOTSTRAP)
+    if table.empty:
+        raise MissingInputError("no backtest window has a training event: too few labelled years to evaluate")
+    gate = gate_scores(table, config)
+    family, choice = choose_model(gate)
+    model = fit_risk_model(latest, family, HORIZON, config, seed, N_BOOTSTRAP)
+    held = table.loc[
+        (table["label_basis"] == "latest_edition")
+        & (table["horizon"] == HORIZON)
+        & (table["target_year"] == latest.last)
+    ].set_index("model")
+
+    client = use_tracking(settings)
+    experiment_id = ensure_experiment(client, settings.brazil_experiment, settings.mlflow_artifact_root)
+    with mlflow.start_run(experiment_id=experiment_id, run_name=f"brazil-{family}-to-{latest.last}") as run:
+        mlflow.log_params(_run_params(model, config, latest))
+        mlflow.log_metrics(_run_metrics(table, gate, family))
+        _log_steps(table)
+        mlflow.set_tags(_run_tags(latest, family, choice, config))
+        log_run_artifacts(table, preds, model, latest, family, choice, config)
+        _log_risk_map(model, latest, shapes, settings)
+        example = input_example(latest.panel, list(model.features))
+        model_version = log_risk_model(model, example, settings.brazil_model_name)
+    client.set_registered_model_alias(settings.brazil_model_name, CHALLENGER, model_version)
+    metric_cols = [
+        c for c in held.columns if c not in ("origin", "horizon", "target_year", "label_basis", "as_of")
+    ]
+    return {
+        "run_id": run.info.run_id,
+        "model_name": settings.brazil_model_name,
+        "model_version": model_version,
+        "model_family": family,
+        "choice": choice,
+        "metrics": held.loc[family, metric_cols].to_dict(),
+        "baseline_metrics": {m: held.loc[m, metric_cols].to_dict() for m in held.index if m != family},
+        "gate": gate,
+    }
+
+
+def _log_risk_map(model: RiskModel, latest: TrainingInputs, shapes, settings: Settings) -> None:
+    """The registered model's probabilities for the scored year, as a map."""
+    scored = latest.panel.loc[latest.panel["year"] == latest.last + 1]
+    scores = pd.DataFrame({"area_id": scored["area_id"].to_numpy(), "p": model.predict_proba(scored)})
+    cuts = class_cuts(settings.risk_medium, settings.risk_high)
+    title = f"Risk of an employer-list event in {latest.last + 1} ({model.family}, calibrated)"
+    mlflow.log_figure(risk_map_figure(shapes, scores, cuts, title), "risk_map.png")
+
+
+def _run_params(model: RiskModel, config: BacktestConfig, latest: TrainingInputs) -> dict:
+    return {
+        "model_family": model.family,
+        "horizon": HORIZON,
+        "train_years": f"{max(config.first_train_label_year, latest.first + 1)}-{latest.last}",
+        "heldout_year": latest.last,
+        "score_year": latest.last + 1,
+        "gate_years": ",".join(map(str, config.gate_years)),
+        "horizons": ",".join(map(str, config.horizons)),
+        "first_train_label_year": config.first_train_label_year,
+        "n_bootstrap": model.n_bootstrap,
+        "interval_level": 1 - model.alpha,
+        "calibration": "platt (out-of-fold by label year, training window only)",
+        "platt_a": round(model.platt_[0], 4),
+        "platt_b": round(model.platt_[1], 4),
+        "n_features": len(model.features),
+        "labels_from_feedback": latest.labels_from_feedback,
+    }
+
+
+def _run_tags(latest: TrainingInputs, family: str, choice: str, config: BacktestConfig) -> dict:
+    return {
+        "feature_set": FEATURE_SET,
+        "feature_set_hash": feature_set_hash(FEATURE_SET, MODEL_FEATURES, FEATURE_LABELS),
+        "git_sha": git_sha() or "unknown",
+        "heldout_year": str(latest.last),
+        "label_vintage": latest.label_vintage,
+        "label_editions": ",".join(d.isoformat() for d in config.editions),
+        "training_window": f"label years {max(config.first_train_label_year, latest.first + 1)}-{latest.last}",
+        "model_family": family,
+        "model_choice": choice,
+        "registered_fit": "refit on every training label year through the last",
+        "study": "brazil",
+    }

@@ -1,0 +1,1 @@
+"""Brazil municipality sources: areas, employer list, census, population."""

@@ -1,0 +1,1 @@
+"""World country sources: areas, subdivisions, statistical series, ILAB, supervisory comments, crosswalk."""

@@ -1,0 +1,1 @@
+"""World country study: the steps the DAG calls, the model registry, the map."""

@@ -1,0 +1,1 @@
+"""Files a world training run logs to MLflow: the prevalence map."""
