@@ -24,7 +24,6 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from alerts.i18n import plural, texts
 from alerts.select import CLASS_RANK
 
-INTENDED_USE = texts("en")["intended_use"]
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f]+")
 
 

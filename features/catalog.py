@@ -58,8 +58,3 @@ FEATURE_LABELS: dict[str, str] = {
 # `history_years` is the same for every area in a year: the historical-frequency baseline needs it, the
 # models do not get it (a tree would read it as a calendar trend it cannot extrapolate).
 MODEL_FEATURES: list[str] = [name for name in FEATURE_LABELS if name != "history_years"]
-
-
-def label_for(name: str) -> str:
-    """Return the human-readable label of a feature; unknown names are returned unchanged."""
-    return FEATURE_LABELS.get(name, name)

@@ -111,28 +111,3 @@ def _window(
             under_covered=(origin + h) in config.under_covered_years,
         )
     ]
-
-
-@dataclass(frozen=True)
-class Windows:
-    """``train_years`` < ``heldout_year`` < ``score_year``; ``refit_years`` = train + held-out."""
-
-    train_years: tuple[int, ...]
-    heldout_year: int
-    score_year: int
-
-    @property
-    def refit_years(self) -> tuple[int, ...]:
-        return (*self.train_years, self.heldout_year)
-
-
-def holdout_windows(first_label: int, last_label: int, first_train: int | None = None) -> Windows:
-    """Train on ``max(first_label + 1, first_train)``..``last_label - 1``, hold out ``last_label``, score
-    ``last_label + 1``. Raises ``ValueError`` when fewer than one training year would remain."""
-    if last_label - first_label < 2:
-        raise ValueError(
-            f"need labels spanning at least 3 years to train and hold one out, got {first_label}-{last_label}"
-        )
-    start = max(first_label + 1, first_train or first_label + 1)
-    train = tuple(range(min(start, last_label - 1), last_label))
-    return Windows(train_years=train, heldout_year=last_label, score_year=last_label + 1)

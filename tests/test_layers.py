@@ -1,4 +1,4 @@
-"""The layering rules of DESIGN.md, enforced: Airflow only in dags/, pure packages free of I/O, DAG files thin."""
+"""The layering rules of docs/ARCHITECTURE.md, enforced: Airflow only in dags/, pure packages free of I/O, DAG files thin."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Train the Brazil forced-labour risk model: backtest every model, log one MLflow run, register the
 better learned model as ``challenger``; ``promote_brazil`` (re-exported) gates ``champion``.
 
-Evaluation (docs/adr/0021-brazil-training-window-and-refit.md, 0024-brazil-backtest-and-label-vintage.md):
+Evaluation (docs/adr/0021-brazil-training-window-and-refit.md, 0024-brazil-backtest-windows-and-label-vintage.md):
 the windows of ``models.windows.BRAZIL_BACKTEST`` — horizons 1 and 2, every target year the labels allow,
 retrospective on the latest list edition plus windows "as of" each earlier edition. The registered model
 is the chosen recipe refitted on every training label year through the last one, horizon 1.

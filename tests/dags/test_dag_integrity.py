@@ -1,4 +1,4 @@
-"""Every DAG parses, is configuration only, and is wired the way DESIGN.md says."""
+"""Every DAG parses, is configuration only, and is wired the way docs/ARCHITECTURE.md says."""
 
 from __future__ import annotations
 

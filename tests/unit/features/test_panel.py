@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from features.brazil import FEATURE_ORDER, build_feature_panel, to_long, to_wide
-from features.catalog import FEATURE_LABELS, MODEL_FEATURES, label_for
+from features.catalog import FEATURE_LABELS, MODEL_FEATURES
 from features.spatial import neighbour_pairs
 from tests.unit.features.conftest import obs
 
@@ -19,7 +19,6 @@ def test_every_feature_has_a_readable_label():
     assert set(MODEL_FEATURES) < set(FEATURE_LABELS) and "history_years" not in MODEL_FEATURES
     for name, label in FEATURE_LABELS.items():
         assert len(name) <= 80 and label and label != name and len(label) < 120
-    assert label_for("unknown_feature") == "unknown_feature"
 
 
 def test_panel_on_real_slice(para):

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from models.windows import BRAZIL_BACKTEST, BacktestConfig, backtest_windows, holdout_windows
+from models.windows import BRAZIL_BACKTEST, BacktestConfig, backtest_windows
 
 
 @pytest.fixture(scope="module")
@@ -59,11 +59,3 @@ def test_config_is_frozen():
     with pytest.raises(AttributeError):
         BRAZIL_BACKTEST.horizons = (3,)  # type: ignore[misc]
     assert isinstance(BRAZIL_BACKTEST, BacktestConfig)
-
-
-def test_holdout_windows():
-    w = holdout_windows(2011, 2023)
-    assert w.train_years == tuple(range(2012, 2023)) and w.heldout_year == 2023 and w.score_year == 2024
-    assert holdout_windows(2011, 2023, first_train=2017).train_years == tuple(range(2017, 2023))
-    with pytest.raises(ValueError, match="at least 3 years"):
-        holdout_windows(2021, 2022)
