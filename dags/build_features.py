@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from airflow.sdk import dag, task
 
+from sdg87_as_of import as_of
 from sdg87_assets import DEFAULT_ARGS, FEATURES_BRAZIL, START, WAREHOUSE_BRAZIL
 
 
 @task(outlets=[FEATURES_BRAZIL])
-def build_brazil() -> dict:
+def build_brazil(**context) -> dict:
     from pipelines.brazil.features import build_brazil_features
 
-    return build_brazil_features()
+    return build_brazil_features(as_of=as_of(context))
 
 
 @dag(

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from airflow.sdk import chain, dag, task
 
-from sdg87_assets import DEFAULT_ARGS, START, WAREHOUSE_BRAZIL
+from sdg87_assets import DEFAULT_ARGS, START, WAREHOUSE_BRAZIL, source_family
 
-# Load order matters: areas first. tests/dags checks this list against pipelines.ingest.SOURCE_FAMILIES.
-SOURCES = ["brazil_areas", "brazil_employer_list", "brazil_census", "brazil_population"]
+SOURCES = source_family("brazil")  # load order: areas first
 
 
 @task

@@ -11,21 +11,9 @@ from __future__ import annotations
 
 from airflow.sdk import chain, dag, task
 
-from sdg87_assets import DEFAULT_ARGS, START, WAREHOUSE_WORLD
+from sdg87_assets import DEFAULT_ARGS, START, WAREHOUSE_WORLD, source_family
 
-# Load order matters: areas first. tests/dags checks this list against pipelines.ingest.SOURCE_FAMILIES.
-SOURCES = [
-    "world_areas",
-    "world_admin1",
-    "world_sdg871",
-    "world_wdi_child_labour",
-    "world_gapminder",
-    "world_ilab",
-    "world_ilab_goods",
-    "world_ceacr",
-    "world_wb_poverty",
-    "world_wdi_protection",
-]
+SOURCES = source_family("world")  # load order: areas first
 
 
 @task

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from airflow.sdk import dag, task
 
+from sdg87_as_of import as_of
 from sdg87_assets import DEFAULT_ARGS, MODEL_BRAZIL, SCORES_BRAZIL, START
 
 
 @task(outlets=[SCORES_BRAZIL])
-def score_brazil() -> dict:
+def score_brazil(**context) -> dict:
     from pipelines.brazil.score import score_brazil as score
 
-    return score()
+    return score(as_of=as_of(context))
 
 
 @dag(

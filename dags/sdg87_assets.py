@@ -8,9 +8,12 @@ A stage that fails publishes no asset event, so nothing downstream runs on stale
 from __future__ import annotations
 
 import os
+import tomllib
 from datetime import UTC, datetime, timedelta
 
 from airflow.sdk import Asset
+
+from pipelines.settings import PROJECT_ROOT, get_settings
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -22,10 +25,18 @@ SCORES_BRAZIL = Asset("sdg87://scores/brazil")
 MODEL_WORLD = Asset("sdg87://models/world-child-labour")
 ESTIMATES_WORLD = Asset("sdg87://estimates/world")
 
+
+def source_family(family: str) -> list[str]:
+    """The sources of ``family`` in load order, from the one source list (pipelines/ingest/sources.toml),
+    read without importing the ingest code at parse time."""
+    path = PROJECT_ROOT / "pipelines" / "ingest" / "sources.toml"
+    return list(tomllib.loads(path.read_text(encoding="utf-8"))[family])
+
+
 DEFAULT_ARGS = {
     "owner": "sdg87",
-    # SDG87_TASK_RETRIES lets `sdg87 run` fail fast; scheduled runs keep the default of 2.
-    "retries": int(os.environ.get("SDG87_TASK_RETRIES", "2")),
+    # The `task_retries` setting (SDG87_TASK_RETRIES): `sdg87 run` sets 0 to fail fast; scheduled runs keep 2.
+    "retries": get_settings().task_retries,
     # SDG87_TASK_RETRY_DELAY_S shortens the first retry delay (tests of the scheduled chain); default 2 min.
     "retry_delay": timedelta(seconds=int(os.environ.get("SDG87_TASK_RETRY_DELAY_S", "120"))),
     "retry_exponential_backoff": True,

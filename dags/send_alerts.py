@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from airflow.sdk import dag, task
 
+from sdg87_as_of import as_of
 from sdg87_assets import DEFAULT_ARGS, SCORES_BRAZIL, START
 
 
@@ -20,10 +21,10 @@ def seed_example_subscriptions() -> dict:
 
 
 @task
-def send() -> dict:
+def send(**context) -> dict:
     from pipelines.alerting.run import send_alerts
 
-    result = send_alerts()
+    result = send_alerts(today=as_of(context))
     return {k: v for k, v in result.items() if isinstance(v, (int, str, float))}
 
 

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from airflow.sdk import dag, task
 
+from sdg87_as_of import as_of
 from sdg87_assets import DEFAULT_ARGS, FEATURES_BRAZIL, MODEL_BRAZIL, START
 
 
 @task
-def train_brazil() -> dict:
+def train_brazil(**context) -> dict:
     from pipelines.brazil.train import train_brazil as train
 
-    result = train()
+    result = train(as_of=as_of(context))
     return {k: result[k] for k in ("run_id", "model_name", "model_version")}
 
 

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from airflow.sdk import dag, task
 
+from sdg87_as_of import as_of
 from sdg87_assets import DEFAULT_ARGS, ESTIMATES_WORLD, MODEL_WORLD, START, WAREHOUSE_WORLD
 
 
 @task
-def train_world() -> dict:
+def train_world(**context) -> dict:
     from pipelines.world.steps import train_world as train
 
-    result = train()
+    result = train(as_of=as_of(context))
     return {k: result[k] for k in ("run_id", "model_name", "model_version", "beats_baseline")}
 
 
@@ -30,10 +31,10 @@ def promote_world(trained: dict) -> dict:
 
 
 @task(outlets=[ESTIMATES_WORLD])
-def publish_estimates(decision: dict) -> dict:
+def publish_estimates(decision: dict, **context) -> dict:
     from pipelines.world.steps import publish_world_estimates
 
-    result = publish_world_estimates()
+    result = publish_world_estimates(as_of=as_of(context))
     return {k: result[k] for k in ("countries", "period", "model_version")}
 
 

@@ -1,4 +1,7 @@
-"""As-of filtering: what was known before a target year started.
+"""As-of filtering: what was known on a date, and what was known before a target year started.
+
+:func:`known_on` is the one as-of rule of every study: a row is known on date D when its ``vintage`` (the
+date the value became known) is on or before D, D itself included (ADR 0037).
 
 Observations arrive in the warehouse's long shape: one row per (``area_id``, ``period``,
 ``indicator_code``, ``vintage``) with a ``value``; ``period`` is the first day of a year and ``vintage`` the
@@ -8,9 +11,23 @@ before ``t`` and its vintage is before 1 January ``t``.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 
 OBSERVATION_COLUMNS = ["area_id", "period", "indicator_code", "value", "vintage"]
+
+
+def known_on(frame: pd.DataFrame, as_of: date | pd.Timestamp | str) -> pd.DataFrame:
+    """The rows of ``frame`` whose ``vintage`` is on or before ``as_of`` (the day itself included).
+
+    ``vintage`` may hold dates, timestamps or ISO strings (SQLite returns strings); ``as_of`` a date, a
+    timestamp or an ISO date. Every vintage of a key that was out by then is kept: a study picks the
+    newest itself. Index and column order are unchanged.
+    """
+    if "vintage" not in frame.columns:
+        raise ValueError("frame lacks column 'vintage'")
+    return frame.loc[pd.to_datetime(frame["vintage"]) <= pd.Timestamp(as_of)]
 
 
 def with_years(observations: pd.DataFrame) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from features.asof import with_years
+from features.asof import known_on, with_years
 
 SDG_PREFIX = "sdg871_econ_activity."
 WDI_CODE = "wdi_sl_tlf_0714_zs"
@@ -64,7 +64,7 @@ def covariates_at(
     obs = with_years(observations)
     obs = obs.loc[obs["indicator_code"].isin(COVARIATES)]
     if as_of is not None:
-        obs = obs.loc[obs["vintage"] <= as_of]
+        obs = known_on(obs, as_of)
     obs = obs.sort_values(["year", "vintage"], kind="stable").drop_duplicates(
         ["area_id", "indicator_code", "year"], keep="last"
     )
@@ -102,7 +102,8 @@ def commitment_components(observations: pd.DataFrame, year: int, as_of: pd.Times
     comments of the last five years: +0.1 when technical assistance is mentioned, −0.1 when a report was
     not received or "deep concern" was expressed (a sample: absence means "not seen", so 0)."""
     obs = with_years(observations)
-    obs = obs.loc[(obs["year"] <= year) & (obs["vintage"] <= as_of)]
+    obs = known_on(obs, as_of)
+    obs = obs.loc[obs["year"] <= year]
     ilab = obs.loc[obs["indicator_code"].str.startswith("ilab_")]
     latest_year = ilab.groupby("area_id")["year"].max()
     ilab = ilab.loc[ilab["year"] == ilab["area_id"].map(latest_year)]

@@ -13,6 +13,7 @@ from datetime import date
 
 import pandas as pd
 
+from features.asof import known_on
 from features.errors import MissingInputError
 from features.world import (
     COVARIATE_LABELS,
@@ -47,14 +48,9 @@ ESTIMATE_COLUMNS = [
 ]
 
 
-def known_by(observations: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    """The observations whose vintage is on or before ``as_of``."""
-    return observations.loc[pd.to_datetime(observations["vintage"]) <= pd.Timestamp(as_of)]
-
-
 def training_frame(observations: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """One row per (country, survey year, band) known by ``as_of``, with the covariates of that year."""
-    known = known_by(observations, as_of)
+    known = known_on(observations, as_of)
     targets = prevalence_observations(known)
     if targets.empty:
         raise MissingInputError(f"no child-labour prevalence published by {as_of}")
@@ -88,7 +84,7 @@ def apply_world(
     not imputed; ``reasons`` is a one-line text of the type reason and the drivers.
     """
     year = as_of.year - 1
-    known = known_by(observations, as_of)
+    known = known_on(observations, as_of)
     target = covariates_at(known, countries["area_id"], [year] * len(countries)).assign(band=REFERENCE_BAND)
     n_known = target[COVARIATE_NAMES].notna().sum(axis=1).to_numpy()
     target = target.loc[n_known > 0].reset_index(drop=True)
@@ -164,7 +160,7 @@ def estimate_rows(estimates: pd.DataFrame, provenance: dict) -> list[dict]:
 
 def data_vintage(observations: pd.DataFrame, as_of: date) -> dict[str, str]:
     """Latest vintage per source among the observations known by ``as_of`` (ISO dates)."""
-    known = known_by(observations, as_of)
+    known = known_on(observations, as_of)
     newest = pd.to_datetime(known["vintage"]).groupby(known["source"]).max()
     return {str(s): v.date().isoformat() for s, v in newest.items()}
 

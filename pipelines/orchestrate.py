@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from pipelines.settings import PROJECT_ROOT, Settings
@@ -138,15 +139,20 @@ def error_excerpt(log_text: str, limit: int = 25) -> str:
     return "\n".join(lines[-limit:])
 
 
-def run_dag(dag_id: str, settings: Settings, task_retries: int | None = 0) -> DagRunResult:
-    """Run one DAG to completion with ``airflow dags test``; raise :class:`DagRunFailed` if it fails."""
+def run_dag(
+    dag_id: str, settings: Settings, task_retries: int | None = 0, as_of: date | None = None
+) -> DagRunResult:
+    """Run one DAG to completion with ``airflow dags test``; raise :class:`DagRunFailed` if it fails.
+
+    ``as_of`` becomes the run's logical date (midnight UTC), which its tasks pass down as the as-of date
+    (``dags/sdg87_as_of.py``); None lets Airflow use the current time."""
     log_dir = settings.home / "logs" / "dags"
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"{dag_id}.log"
     start = time.perf_counter()
     with log_path.open("w", encoding="utf-8") as log:
         proc = subprocess.run(
-            [_bin("airflow"), "dags", "test", dag_id],
+            [_bin("airflow"), "dags", "test", dag_id, *([as_of.isoformat()] if as_of else [])],
             env=airflow_env(settings, task_retries),
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
         default="", description="MLflow tracking URI; default SQLite under home."
     )
     mlflow_artifact_root: str = Field(default="", description="Artifact root URI; default home/mlartifacts.")
+    task_retries: int = Field(
+        default=2, ge=0, description="Retries of a failed DAG task (`sdg87 run` sets 0 to fail fast)."
+    )
 
     smtp_host: str | None = Field(
         default=None, description="SMTP relay host; unset = the in-process server writing .eml to outbox."

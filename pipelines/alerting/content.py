@@ -67,7 +67,7 @@ def alert_message(
         if sub["subscription_id"] in set(data["selection"].summary["subscription_id"]) else 0,
         unsubscribe_url=unsubscribe_url(settings, sub["unsubscribe_token"]),
         recipient_name=sub["recipient_name"] or "",
-        language=sub["language"] or "en",
+        language=sub["language"],
         cadence=sub["cadence"] or "immediate",
         feedback_urls={a: feedback_url(settings, i, today) for a, i in ids.items()},
         freshness=freshness,

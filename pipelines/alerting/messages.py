@@ -71,7 +71,7 @@ def confirmation(settings: Settings, sub: dict, areas: pd.DataFrame, today: date
         role=sub["role"],
         min_class=sub["min_class"] or "high",
         cadence=sub["cadence"] or "immediate",
-        language=sub["language"] or "en",
+        language=sub["language"],
         confirm_url=confirm_url(settings, int(sub["subscription_id"]), today),
     )
     key = message_key("confirmation", sub["subscription_id"])
@@ -86,7 +86,7 @@ def all_clear(
         recipient_name=sub["recipient_name"] or "",
         scope_name=scope_name(areas, sub["scope_area_id"]),
         min_class=sub["min_class"] or "high",
-        language=sub["language"] or "en",
+        language=sub["language"],
         run_date=today,
         data_date=data_date,
         n_open=n_open,
@@ -101,7 +101,7 @@ def no_assessment(settings: Settings, sub: dict, areas: pd.DataFrame, today: dat
     rendered = render_no_assessment(
         recipient_name=sub["recipient_name"] or "",
         scope_name=scope_name(areas, sub["scope_area_id"]),
-        language=sub["language"] or "en",
+        language=sub["language"],
         run_date=today,
         unsubscribe_url=unsubscribe_url(settings, sub["unsubscribe_token"]),
     )

@@ -20,13 +20,13 @@ import pandas as pd
 from sqlalchemy import Connection, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from alerts.i18n import LANGUAGES
 from alerts.select import CLASS_RANK
 from pipelines.mail.mailer import AddressError, validate_address, validate_display_name
 from pipelines.settings import Settings, get_settings
 from pipelines.warehouse.engine import make_engine, migrate
 from pipelines.warehouse.schema import Area, Subscription
 
-LANGUAGES = ("en", "pt", "es", "fr")
 CADENCES = ("immediate", "weekly", "monthly")
 CSV_COLUMNS = ["recipient_name", "email", "role", "scope_area_id", "min_class", "cadence", "language"]
 REQUIRED = ["recipient_name", "email", "role", "scope_area_id"]
@@ -199,7 +199,11 @@ def seed_example_subscriptions(settings: Settings | None = None) -> dict:
 
 
 def _frame(conn: Connection, stmt, columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame(conn.execute(stmt).mappings().all(), columns=columns)
+    """Subscriptions as loaded, with ``language`` normalised once: lower case, ``en`` when unset."""
+    frame = pd.DataFrame(conn.execute(stmt).mappings().all(), columns=columns)
+    if "language" in frame.columns:
+        frame["language"] = frame["language"].fillna("en").astype(str).str.lower().replace("", "en")
+    return frame
 
 
 def active_subscriptions(conn: Connection) -> pd.DataFrame:

@@ -2,7 +2,8 @@
 
 Reads municipalities (``area``, study ``brazil``, level 2) and their yearly observations, computes the
 ``brazil_v1`` panel (``features.brazil``) for every target year from the first label year + 1 through the
-last label year + 1 (the year to score), and replaces each (feature_set, period) partition in one
+last label year + 1 (the year to score) — bounded by the as-of date: only observations known on it
+(``features.asof.known_on``) and no target year after the as-of year + 1 — and replaces each (feature_set, period) partition in one
 transaction. Re-running with the same inputs writes the same rows.
 """
 
@@ -15,6 +16,7 @@ import pandas as pd
 import shapely
 from sqlalchemy import Connection, Date, Engine, bindparam
 
+from features.asof import known_on
 from features.brazil import build_feature_panel, to_long, to_wide
 from features.catalog import FEATURE_LABELS, FEATURE_SET
 from features.errors import MissingInputError
@@ -177,15 +179,24 @@ def load_feature_panel(conn: Connection, period: date | None = None) -> pd.DataF
     return wide.assign(period=pd.to_datetime(wide["period"]).dt.date)
 
 
-def build_brazil_features(settings: Settings | None = None) -> dict:
-    """Compute and store the Brazil panel. Returns ``feature_set``, ``periods`` (ISO dates), ``areas``, ``rows``."""
+def last_label_year(conn: Connection, as_of: date | None) -> tuple[int, int]:
+    """:func:`label_years`, the last one capped at the year of ``as_of`` (uncapped when None)."""
+    first, last = label_years(conn)
+    return first, last if as_of is None else min(last, as_of.year)
+
+
+def build_brazil_features(settings: Settings | None = None, as_of: date | None = None) -> dict:
+    """Compute and store the Brazil panel from what was known on ``as_of`` (None: everything stored).
+    Returns ``feature_set``, ``periods`` (ISO dates), ``areas``, ``rows``."""
     settings = settings or get_settings()
     engine = make_engine(settings.warehouse_url)
     try:
         with engine.connect() as conn:
-            first, last = label_years(conn)
+            first, last = last_label_year(conn, as_of)
             observations = load_observations(conn)
             areas = load_areas(conn)
+        if as_of is not None:
+            observations = known_on(observations, as_of)
         if areas.empty:
             raise MissingInputError(
                 "no Brazil municipalities in the area table: ingest the Brazil family first"

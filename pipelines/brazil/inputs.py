@@ -15,7 +15,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Connection, Date, DateTime
 
-from features.asof import with_years
+from features.asof import known_on, with_years
 from features.brazil import build_feature_panel
 from features.catalog import FEATURE_SET
 from features.events import (
@@ -31,7 +31,7 @@ from features.spatial import neighbour_pairs
 from pipelines.brazil.features import (
     STUDY,
     MissingInputError,
-    label_years,
+    last_label_year,
     load_areas,
     load_feature_panel,
     load_observations,
@@ -70,9 +70,10 @@ def _labels(observations: pd.DataFrame, area_ids, first: int, last: int) -> pd.D
     return label_frame(events, list(area_ids), list(range(first, last + 1)))
 
 
-def latest_edition_inputs(conn: Connection) -> TrainingInputs:
-    """The stored panel and labels as published by the latest edition; raises when features are missing."""
-    first, last = label_years(conn)
+def latest_edition_inputs(conn: Connection, as_of: date | None = None) -> TrainingInputs:
+    """The stored panel and labels as published by the latest edition known on ``as_of`` (None: the
+    latest stored), with the feedback known by then; raises when features are missing."""
+    first, last = last_label_year(conn, as_of)
     panel = load_feature_panel(conn)
     if panel.empty:
         raise MissingInputError(f"no {FEATURE_SET} features stored: run build_brazil_features first")
@@ -81,8 +82,11 @@ def latest_edition_inputs(conn: Connection) -> TrainingInputs:
     if missing:
         raise MissingInputError(f"no {FEATURE_SET} features for target years {missing}: rebuild the features")
     observations = _label_observations(conn)
+    if as_of is not None:
+        panel = panel.loc[panel["year"] <= last + 1]
+        observations = known_on(observations, as_of)
     labels = _labels(observations, panel["area_id"].unique(), first, last)
-    labels, added = with_feedback(labels, feedback_positives(load_feedback(conn)))
+    labels, added = with_feedback(labels, feedback_positives(load_feedback(conn), as_of))
     return TrainingInputs(panel, labels, first, last, max(observations["vintage"]).isoformat(), added)
 
 
@@ -112,9 +116,8 @@ def as_published_inputs(raw: RawInputs, as_of: date, last_feature_year: int | No
     Raises :class:`MissingInputError` when no edition was published by ``as_of``.
     """
     observations = raw.observations
-    vintage = pd.to_datetime(observations["vintage"])
     is_label = observations["indicator_code"].isin([EVENTS_CODE, WORKERS_CODE])
-    kept = observations.loc[~is_label | (vintage <= pd.Timestamp(as_of))]
+    kept = pd.concat([observations.loc[~is_label], known_on(observations.loc[is_label], as_of)]).sort_index()
     events = kept.loc[(kept["indicator_code"] == EVENTS_CODE) & (pd.to_numeric(kept["value"]) > 0)]
     if events.empty:
         raise MissingInputError(f"no employer-list edition was published by {as_of.isoformat()}")

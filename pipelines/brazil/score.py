@@ -22,7 +22,7 @@ from features.events import EVENTS_CODE, WORKERS_CODE
 from models.drivers import top_drivers
 from models.risk import RISK_CLASSES, class_counts, risk_class
 from models.risk_model import RiskModel
-from pipelines.brazil.features import STUDY, MissingInputError, gate, label_years, load_feature_panel
+from pipelines.brazil.features import STUDY, MissingInputError, gate, last_label_year, load_feature_panel
 from pipelines.brazil.registry import load_risk_model
 from pipelines.quality import SuiteSpec
 from pipelines.settings import Settings, get_settings
@@ -82,8 +82,9 @@ def score_rows(features: pd.DataFrame, model: RiskModel, settings: Settings, pro
     ]
 
 
-def score_brazil(settings: Settings | None = None) -> dict:
-    """Score the next year with ``models:/<name>@champion``; returns ``model_version``, ``period``,
+def score_brazil(settings: Settings | None = None, as_of: date | None = None) -> dict:
+    """Score the year after ``as_of``'s last label year (None: the last stored) with
+    ``models:/<name>@champion``; returns ``model_version``, ``period``,
     ``areas`` and ``by_class`` (count per risk class). Raises if there is no champion or no features."""
     settings = settings or get_settings()
     client = use_tracking(settings)
@@ -95,7 +96,7 @@ def score_brazil(settings: Settings | None = None) -> dict:
     engine = make_engine(settings.warehouse_url)
     try:
         with engine.connect() as conn:
-            last = label_years(conn)[1]
+            last = last_label_year(conn, as_of)[1]
             period = date(last + 1, 1, 1)
             features = load_feature_panel(conn, period)
             vintage = data_vintage(conn, period)

@@ -127,8 +127,11 @@ def _log_steps(table: pd.DataFrame) -> None:
         mlflow.log_metrics({k: v for k, v in values.items() if np.isfinite(v)}, step=int(row["target_year"]))
 
 
-def train_brazil(settings: Settings | None = None, config: BacktestConfig = BRAZIL_BACKTEST) -> dict:
-    """Backtest, log one run, register the chosen model (refit, horizon 1) as ``challenger``.
+def train_brazil(
+    settings: Settings | None = None, config: BacktestConfig = BRAZIL_BACKTEST, as_of: date | None = None
+) -> dict:
+    """Backtest, log one run, register the chosen model (refit, horizon 1) as ``challenger``, from what
+    was known on ``as_of`` (None: everything stored).
 
     Returns ``run_id``, ``model_name``, ``model_version``, ``model_family``, ``choice`` (sentence),
     ``metrics`` (registered model, held-out = last label year, horizon 1), ``baseline_metrics`` (every other
@@ -138,7 +141,7 @@ def train_brazil(settings: Settings | None = None, config: BacktestConfig = BRAZ
     engine = make_engine(settings.warehouse_url)
     try:
         with engine.connect() as conn:
-            latest = latest_edition_inputs(conn)
+            latest = latest_edition_inputs(conn, as_of)
             raw = load_raw_inputs(conn)
             shapes = load_area_shapes(conn)
     finally:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from datetime import UTC, date, datetime
 
 from pipelines.orchestrate import PIPELINE, STAGES, ensure_airflow_db, run_dag
 from pipelines.settings import get_settings
@@ -15,6 +16,7 @@ from pipelines.settings import get_settings
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="run the whole pipeline once (ingest → features → train → score → alerts)")
+    _as_of_option(p)
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("ingest", help="run the ingest DAGs, or load one source directly")
@@ -34,10 +36,26 @@ def register(sub: argparse._SubParsersAction) -> None:
         ("alerts", "send alert e-mails for high-risk areas (DAG send_alerts)"),
     ]:
         p = sub.add_parser(stage, help=help_text)
+        _as_of_option(p)
         p.set_defaults(func=cmd_stage, stage=stage)
 
     p = sub.add_parser("migrate", help="create or upgrade the warehouse schema")
     p.set_defaults(func=cmd_migrate)
+
+
+def _as_of_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        default=None,
+        metavar="DATE",
+        help="the reference date (YYYY-MM-DD) every task uses: what was known then (default: today, UTC)",
+    )
+
+
+def _as_of(args: argparse.Namespace) -> date:
+    """The run's as-of date, read from the clock here once when not given: the one edge that may."""
+    return getattr(args, "as_of", None) or datetime.now(UTC).date()
 
 
 def _prepare():
@@ -50,10 +68,10 @@ def _prepare():
     return settings
 
 
-def _run_dags(dag_ids: list[str], settings) -> None:
+def _run_dags(dag_ids: list[str], settings, as_of: date) -> None:
     for dag_id in dag_ids:
         print(f"  {dag_id:<16} ...", end="", flush=True)
-        result = run_dag(dag_id, settings)
+        result = run_dag(dag_id, settings, as_of=as_of)
         print(f" ok ({result.seconds:.0f} s)", flush=True)
 
 
@@ -62,15 +80,16 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     start = time.perf_counter()
     settings = _prepare()
-    print(f"sdg87: running the whole pipeline (state in {settings.home})")
-    _run_dags(PIPELINE, settings)
+    as_of = _as_of(args)
+    print(f"sdg87: running the whole pipeline as of {as_of} (state in {settings.home})")
+    _run_dags(PIPELINE, settings, as_of)
     print_summary(settings, elapsed_seconds=time.perf_counter() - start)
     return 0
 
 
 def cmd_stage(args: argparse.Namespace) -> int:
     settings = _prepare()
-    _run_dags(STAGES[args.stage], settings)
+    _run_dags(STAGES[args.stage], settings, _as_of(args))
     return 0
 
 
@@ -82,7 +101,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if args.path:
             raise SystemExit("--path loads one source: name a source, not a family")
         settings = _prepare()
-        _run_dags([f"ingest_{target}"] if target != "all" else STAGES["ingest"], settings)
+        _run_dags([f"ingest_{target}"] if target != "all" else STAGES["ingest"], settings, _as_of(args))
         return 0
     known = {s for names in SOURCE_FAMILIES.values() for s in names}
     if target not in known:

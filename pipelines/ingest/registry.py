@@ -1,9 +1,14 @@
 """The sources ``run_source`` knows, by name, and the order each study family loads them in.
 
-Areas load first in each family: the observation gates check that every ``area_id`` exists.
+The names and their order come from ``sources.toml`` next to this module, the one list that the DAGs, the
+CLI and the tests read. Areas load first in each family: the observation gates check that every
+``area_id`` exists.
 """
 
 from __future__ import annotations
+
+import tomllib
+from pathlib import Path
 
 from pipelines.ingest.connector import Connector
 from pipelines.ingest.sources.brazil import areas as brazil_areas
@@ -21,20 +26,9 @@ from pipelines.ingest.sources.world import wb_poverty as world_wb_poverty
 from pipelines.ingest.sources.world import wdi_child_labour as world_wdi_child_labour
 from pipelines.ingest.sources.world import wdi_protection as world_wdi_protection
 
+SOURCES_FILE = Path(__file__).with_name("sources.toml")
 SOURCE_FAMILIES: dict[str, list[str]] = {
-    "brazil": ["brazil_areas", "brazil_employer_list", "brazil_census", "brazil_population"],
-    "world": [
-        "world_areas",
-        "world_admin1",
-        "world_sdg871",
-        "world_wdi_child_labour",
-        "world_gapminder",
-        "world_ilab",
-        "world_ilab_goods",
-        "world_ceacr",
-        "world_wb_poverty",
-        "world_wdi_protection",
-    ],
+    family: list(names) for family, names in tomllib.loads(SOURCES_FILE.read_text(encoding="utf-8")).items()
 }
 
 CONNECTORS: dict[str, Connector] = {

@@ -49,6 +49,7 @@ from pipelines.tracking import (
 from pipelines.warehouse.engine import make_engine
 from pipelines.warehouse.schema_world import INTERVENTION_TYPES, CountryEstimate
 from pipelines.warehouse.writes import replace_partition
+from pipelines.world import WORLD
 from pipelines.world.artifacts.map import load_country_shapes, world_map_figure
 from pipelines.world.registry import EXPERIMENT, MODEL_NAME, load_world_model, log_world_model, promote_world
 
@@ -60,8 +61,6 @@ __all__ = [
     "score_world",
     "train_world",
 ]
-
-WORLD = {"study": "world", "level": "0"}
 
 
 def load_world_inputs(settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -19,8 +19,8 @@ from matplotlib.lines import Line2D  # noqa: E402
 from sqlalchemy import Connection  # noqa: E402
 
 from pipelines.sql_files import query  # noqa: E402
+from pipelines.world import WORLD  # noqa: E402
 
-WORLD = {"study": "world", "level": "0"}
 FIGSIZE = (12.0, 6.0)  # inches; at DPI the PNG is 1200 x 600 pixels
 DPI = 100
 PREVALENCE_BOUNDS = (0.0, 5.0, 10.0, 20.0, 40.0, 100.0)  # 10 and 20 are the typology's risk cuts
