@@ -72,10 +72,16 @@ class Connector:
 
 
 def year_start(years: pd.Series) -> pd.Series:
-    """Map integer years to their 1 January as ``datetime.date`` (object dtype); a missing year stays None."""
-    return pd.Series(
-        [date(int(y), 1, 1) if pd.notna(y) else None for y in years], index=years.index, dtype=object
-    )
+    """Map integer years to their 1 January as ``datetime.date`` (object dtype); a missing year stays None.
+
+    One ``date`` object per distinct year, shared by its rows (a 2 M-row file holds a few dozen years)."""
+    return year_dates(years, 1, 1)
+
+
+def year_dates(years: pd.Series, month: int, day: int) -> pd.Series:
+    """Map integer years to ``date(year, month, day)`` (object dtype, one object per distinct year)."""
+    starts = {y: date(int(y), month, day) for y in pd.unique(years.dropna())}
+    return pd.Series(years.map(starts), index=years.index, dtype=object).where(years.notna(), None)
 
 
 def indicators_frame(rows: list[tuple[str, str, str, str, str]]) -> pd.DataFrame:
