@@ -39,6 +39,7 @@ AREA_COLUMNS = [
     "geometry_simplified_wkb",
 ]
 INDICATOR_COLUMNS = ["indicator_code", "name", "unit", "source", "description"]
+CATEGORY_COLUMNS = ["area_id", "indicator_code", "source", "freq", "unit"]
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,8 @@ def finish_observations(
 
     ``drop_missing``: rows without a value are dropped (a blank cell is missing, never 0); pass ``False``
     where every row must carry a value, so the gate's not-null rule reports the blank instead.
-    ``freq`` is ``year`` unless given; ``unit`` is joined from ``indicators``.
+    ``freq`` is ``year`` unless given; ``unit`` is joined from ``indicators``. ``CATEGORY_COLUMNS`` are
+    returned as pandas categories (their values are unchanged).
     """
     out = frame.loc[frame["value"].notna()].copy() if drop_missing else frame.copy()
     if "freq" not in out.columns:
@@ -105,4 +107,6 @@ def finish_observations(
     out["unit"] = out["indicator_code"].map(units)
     out["value"] = out["value"].astype(float)
     out = out[OBSERVATION_COLUMNS + ["unit"]]
-    return out.sort_values(list(OBSERVATION_KEY), kind="stable").reset_index(drop=True)
+    out = out.sort_values(list(OBSERVATION_KEY), kind="stable").reset_index(drop=True)
+    # Repeated labels as categories: a 2 M-row frame stays small through the checks, the gate and publishing.
+    return out.astype(dict.fromkeys(CATEGORY_COLUMNS, "category"))

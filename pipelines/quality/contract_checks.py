@@ -43,7 +43,7 @@ UNIT_BOUNDS: dict[str, tuple[float, float, bool]] = {
     "intl_usd_ppp": (0.0, 10_000_000.0, False),
     "persons_million": (0.0, 10_000.0, False),
     "usd_ppp_2011_per_day": (0.0, 10_000.0, False),
-    "age_years": (0.0, 25.0, True),
+    "age_years": (0.0, 25.0, False),  # ILAB reports half years (17.5)
 }
 
 
@@ -70,11 +70,13 @@ def _examples(frame: pd.DataFrame, mask: np.ndarray) -> list[dict]:
 def _years(values: pd.Series) -> np.ndarray:
     """Years of a ``datetime.date`` column (NaN where missing), via its unique values."""
     years = {v: float(v.year) for v in values.dropna().unique() if hasattr(v, "year")}
-    return values.map(years).to_numpy(dtype=float, na_value=np.nan)
+    return values.astype(object).map(years).to_numpy(dtype=float, na_value=np.nan)
 
 
 def _blank(values: pd.Series) -> np.ndarray:
-    return (values.isna() | (values.astype(str).str.strip() == "")).to_numpy()
+    """Missing or whitespace-only, judged on the distinct values (a 2 M-row column has few)."""
+    blanks = [v for v in values.dropna().unique() if isinstance(v, str) and not v.strip()]
+    return (values.isna() | values.isin(blanks)).to_numpy(dtype=bool)
 
 
 def catalogue_violations(codes: pd.Series, units: pd.Series | None, contract) -> list[Violation]:
