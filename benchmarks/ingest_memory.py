@@ -40,8 +40,8 @@ CHILD = textwrap.dedent(
     import dataclasses, sys, time
     from pathlib import Path
     from pipelines.ingest import registry
-    from pipelines.ingest.brazil_observations import municipality_suite
-    from pipelines.ingest.brazil_population import SOURCE
+    from pipelines.ingest.sources.brazil.observations import municipality_suite
+    from pipelines.ingest.sources.brazil.population import SOURCE
     from pipelines.ingest.runner import run_source
     from pipelines.settings import Settings
 

@@ -7,7 +7,7 @@ contract, a failed expectation suite, a shrink without ``--allow-shrink``):
    operator named, or the primary input) and, once staged, ``staging.csv`` (geometry bytes left out);
 2. a ``rejected`` lineage row with the checksum, rows, and a JSON summary naming rule, line, file and
    message (``format_error`` for reader and contract errors, the suite summary for gate failures);
-3. one operator e-mail (:mod:`pipelines.ingest.operator_notice`);
+3. one operator e-mail (:mod:`pipelines.mail.operator_notice`);
 4. the error is raised again with its message naming the file (never the private copy), the line and
    the rule, and ``quarantine_path`` set. Nothing is published.
 """
