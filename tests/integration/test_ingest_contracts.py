@@ -12,8 +12,11 @@ import dataclasses
 import hashlib
 import io
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -282,3 +285,18 @@ def test_a_source_without_a_declared_contract_is_refused(settings, monkeypatch):
     with pytest.raises(ContractError, match="no declared contract") as err:
         run_source("world_ceacr", settings=settings)
     assert_refused(settings, "world_ceacr", err.value, SAMPLE_DATA / CEACR, before)
+
+
+def test_the_cli_refuses_with_one_paragraph_and_a_non_zero_exit(settings, tmp_path):
+    lines = _edit_field(_lines(SAMPLE_DATA, EMPLOYERS), "n_employers_listed", "1e308", row=3)
+    bad = _write(tmp_path / "employers_1e308.csv", lines)
+    env = dict(os.environ, SDG87_HOME=str(settings.home), SDG87_WAREHOUSE_URL=settings.warehouse_url)
+    env.pop("SDG87_DEBUG", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "ingest", "brazil_employer_list", "--path", str(bad)],
+        env=env, cwd=Path(__file__).parents[2], capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    message = proc.stderr.strip()
+    assert "\n\n" not in message and str(bad) in message and "line 4" in message and "out of range" in message
+    assert latest_run(settings, "brazil_employer_list").status == "rejected"
