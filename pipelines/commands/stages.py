@@ -27,6 +27,19 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="'all' (default), a family ('brazil', 'world') or one source name (see `sdg87 sources`)",
     )
     p.add_argument("--path", help="load this file instead of the shipped one (single source only)")
+    p.add_argument(
+        "--accept-row-change", action="store_true", help="accept a row count far from the previous load"
+    )
+    p.add_argument(
+        "--allow-shrink",
+        action="store_true",
+        help="accept a file with more than 20%% fewer rows than the partition it replaces",
+    )
+    p.add_argument(
+        "--accept-boundary-change",
+        action="store_true",
+        help="accept boundaries that moved or changed size against the published version",
+    )
     p.set_defaults(func=cmd_ingest)
 
     for stage, help_text in [
@@ -113,7 +126,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     settings = get_settings()
     settings.ensure_dirs()
     migrate(settings.warehouse_url)
-    result = run_source(target, path=args.path, settings=settings)
+    result = run_source(
+        target,
+        path=args.path,
+        settings=settings,
+        accept_row_change=args.accept_row_change,
+        allow_shrink=args.allow_shrink,
+        accept_boundary_change=args.accept_boundary_change,
+    )
     print(
         f"{result['source']}: {result['status']} — {result['rows_published']} of {result['rows_in']} rows "
         f"published (run {result['run_id']})"

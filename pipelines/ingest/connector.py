@@ -39,6 +39,7 @@ AREA_COLUMNS = [
     "geometry_simplified_wkb",
 ]
 INDICATOR_COLUMNS = ["indicator_code", "name", "unit", "source", "description"]
+CATEGORY_COLUMNS = ["area_id", "indicator_code", "source", "freq", "unit"]
 
 
 @dataclass(frozen=True)
@@ -72,10 +73,16 @@ class Connector:
 
 
 def year_start(years: pd.Series) -> pd.Series:
-    """Map integer years to their 1 January as ``datetime.date`` (object dtype); a missing year stays None."""
-    return pd.Series(
-        [date(int(y), 1, 1) if pd.notna(y) else None for y in years], index=years.index, dtype=object
-    )
+    """Map integer years to their 1 January as ``datetime.date`` (object dtype); a missing year stays None.
+
+    One ``date`` object per distinct year, shared by its rows (a 2 M-row file holds a few dozen years)."""
+    return year_dates(years, 1, 1)
+
+
+def year_dates(years: pd.Series, month: int, day: int) -> pd.Series:
+    """Map integer years to ``date(year, month, day)`` (object dtype, one object per distinct year)."""
+    starts = {y: date(int(y), month, day) for y in pd.unique(years.dropna())}
+    return pd.Series(years.map(starts), index=years.index, dtype=object).where(years.notna(), None)
 
 
 def indicators_frame(rows: list[tuple[str, str, str, str, str]]) -> pd.DataFrame:
@@ -90,7 +97,8 @@ def finish_observations(
 
     ``drop_missing``: rows without a value are dropped (a blank cell is missing, never 0); pass ``False``
     where every row must carry a value, so the gate's not-null rule reports the blank instead.
-    ``freq`` is ``year`` unless given; ``unit`` is joined from ``indicators``.
+    ``freq`` is ``year`` unless given; ``unit`` is joined from ``indicators``. ``CATEGORY_COLUMNS`` are
+    returned as pandas categories (their values are unchanged).
     """
     out = frame.loc[frame["value"].notna()].copy() if drop_missing else frame.copy()
     if "freq" not in out.columns:
@@ -99,4 +107,6 @@ def finish_observations(
     out["unit"] = out["indicator_code"].map(units)
     out["value"] = out["value"].astype(float)
     out = out[OBSERVATION_COLUMNS + ["unit"]]
-    return out.sort_values(list(OBSERVATION_KEY), kind="stable").reset_index(drop=True)
+    out = out.sort_values(list(OBSERVATION_KEY), kind="stable").reset_index(drop=True)
+    # Repeated labels as categories: a 2 M-row frame stays small through the checks, the gate and publishing.
+    return out.astype(dict.fromkeys(CATEGORY_COLUMNS, "category"))

@@ -1,23 +1,30 @@
-"""Write-audit-publish for one source: checksum, stage, validate, then publish in one transaction.
+"""Write-audit-publish for one source: read once, check the contract, stage, validate, then publish.
 
-1. Checksum every input file (sha256). If it equals the newest *published* load of the source, record an
+1. Read every input once into a private copy, checksummed as read (:mod:`pipelines.ingest.snapshot`); the
+   connector parses that copy. If the checksum equals the newest *published* load of the source, record an
    ``unchanged`` lineage row and stop.
-2. Stage with the connector. A parsing error raises ``SourceFormatError``: nothing is published, a
-   ``rejected`` lineage row records the rule and message, and the operator is e-mailed.
-3. Validate the staging frame with the source's suite, extended with the history rules: row count within
-   a factor of the previous published load, and (observations) newest ``period`` not older than the newest
-   already published. Every validation writes an HTML report under ``<SDG87_HOME>/gx/``. On failure: write
-   the frame to ``<quarantine_dir>/<source>/<run_id>.csv``, record a ``rejected`` lineage row, e-mail the
-   operator, publish nothing, raise :class:`~pipelines.quality.DataQualityError`.
-4. Publish in one transaction (:mod:`pipelines.ingest.publish`): indicators, rows stamped with the run id,
-   and the ``published`` lineage row with row counts, checksum and the validation summary.
+2. Check the copied CSV inputs against the source's declared contract (:mod:`pipelines.ingest.contract`),
+   then stage with the connector. Any error here, a contract rule, a reader's rule or a parser's own
+   exception, is a refusal naming file, line and rule.
+3. Check the staging frame against the contract (catalogue, units, finite in-range values, years; areas:
+   extent, reference points, movement against the published boundaries), then the source's expectation
+   suite with the history rules (row count within a factor of the previous load, newest ``period`` not
+   older than the newest published). Every suite run writes an HTML report under ``<SDG87_HOME>/gx/``.
+4. A file replaces its source's partition: an observation file with more than ``MAX_SHRINK`` fewer rows than
+   the partition is refused unless ``allow_shrink`` (:mod:`pipelines.ingest.partition`).
+5. Publish in one transaction (:mod:`pipelines.ingest.publish`): the old partition deleted, indicators and
+   rows stamped with the run id inserted, and the ``published`` lineage row with row counts, checksum, the
+   validation summary and the partition change.
+
+Every refusal (steps 1–4) goes through :func:`pipelines.ingest.refusal.refuse`: nothing published, a
+``rejected`` lineage row, the batch in quarantine, an operator e-mail, the error raised.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
+import re
 import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -25,11 +32,16 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine
 
-from pipelines.ingest.connector import Connector
+from pipelines.ingest.connector import Connector, Staged
+from pipelines.ingest.contract import ContractError, SourceContract
+from pipelines.ingest.contract_gate import check_inputs, check_staged
 from pipelines.ingest.errors import SourceFormatError
+from pipelines.ingest.partition import partition_change, replace_partition_rows
 from pipelines.ingest.publish import publish_areas, publish_observations
+from pipelines.ingest.refusal import LoadRun, refuse
 from pipelines.ingest.registry import connector_for
-from pipelines.mail.operator_notice import send_operator_notice
+from pipelines.ingest.snapshot import take_snapshot
+from pipelines.ingest.source_contracts import contract_for
 from pipelines.quality import DataQualityError, SuiteSpec, ValidationReport, validate_frame
 from pipelines.quality.report_html import write_validation_html
 from pipelines.settings import Settings, get_settings
@@ -61,37 +73,37 @@ def resolve_inputs(connector: Connector, data_dir: Path, path: Path | str | None
     return files
 
 
-def _files_of(path: Path) -> list[Path]:
-    return sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-
-
 def inputs_sha256(files: dict[str, Path]) -> str:
-    """One sha256 over every input file (folders: every file in them), in role then path order."""
-    digest = hashlib.sha256()
-    for role, path in files.items():
-        if not path.exists():
-            raise SourceFormatError(path, "missing file", f"input {role!r} does not exist")
-        for file in _files_of(path):
-            digest.update(f"{role}:{file.name}\n".encode())
-            digest.update(hashlib.sha256(file.read_bytes()).digest())
-    return digest.hexdigest()
+    """The checksum :func:`~pipelines.ingest.snapshot.take_snapshot` gives ``files`` (bytes, never paths)."""
+    snap = take_snapshot(files)
+    snap.close()
+    return snap.sha256
 
 
-def _lineage(run_id, connector, files, checksum, status, rows_in, rows_published, report, started) -> dict:
-    return {
-        "run_id": run_id,
-        "source": connector.name,
-        "dataset": connector.dataset,
-        "file_path": "; ".join(str(p) for p in files.values()),
-        "file_sha256": checksum,
-        "rows_in": rows_in,
-        "rows_published": rows_published,
-        "status": status,
-        "validation_success": None if report is None else report.success,
-        "validation_summary": None if report is None else report.summary_json(),
-        "started_at": started,
-        "finished_at": datetime.now(UTC),
-    }
+def route_inputs(
+    connector: Connector, contract: SourceContract | None, data_dir: Path, path: Path | str | None = None
+) -> tuple[dict[str, Path], dict[str, tuple[Path, Path]], str]:
+    """(role → path, overlays, the role ``path`` replaced) for a load.
+
+    A single file replaces the role whose overlay pattern (contract) matches its name, with the folder's
+    other files kept (an *overlay*); else the non-primary role whose usual file has the same name; else
+    the primary input. A file for a folder-only primary input whose name does not fit is refused.
+    """
+    files = resolve_inputs(connector, data_dir, None if path is not None and Path(path).is_file() else path)
+    primary = next(iter(connector.inputs))
+    if path is None or not Path(path).is_file():
+        return files, {}, primary
+    path = Path(path)
+    overlays = (contract.overlays if contract else {}) or {}
+    for role, pattern in overlays.items():
+        if re.fullmatch(pattern, path.name):
+            return files, {role: (files[role], path)}, role
+    for role, rel in connector.inputs.items():
+        if role != primary and Path(rel).name == path.name:
+            return files | {role: path}, {}, role
+    if primary in overlays:
+        raise ContractError(path, "file name", f"expected a file named like {overlays[primary]!r}")
+    return files | {primary: path}, {}, primary
 
 
 def quarantine(frame: pd.DataFrame, settings: Settings, source: str, run_id: str) -> Path:
@@ -147,11 +159,6 @@ def with_history(spec: SuiteSpec, previous_rows: int | None, newest_year: int | 
     return dataclasses.replace(spec, previous_rows=previous_rows, newest_min=spec.newest_min | newest)
 
 
-def _insert_lineage(engine: Engine, lineage: dict) -> None:
-    with engine.begin() as conn:
-        conn.execute(IngestRun.__table__.insert(), [lineage])
-
-
 def _result(connector: Connector, status: str, rows_in: int, rows_published: int, run_id: str) -> dict:
     return {
         "source": connector.name,
@@ -162,20 +169,41 @@ def _result(connector: Connector, status: str, rows_in: int, rows_published: int
     }
 
 
-def _stage(connector: Connector, files: dict[str, Path], settings: Settings, engine: Engine, run, checksum):
-    """Stage the inputs; a format error is recorded as a ``rejected`` load, mailed, and re-raised."""
-    run_id, started = run
+def _stage(run: LoadRun, contract: SourceContract, today: date) -> Staged:
+    """Check the copied inputs against the contract, then stage them. Any error at this reader boundary
+    (a contract rule, a reader's rule, or an exception a parser raised) becomes a refusal."""
+    primary = next(iter(run.snapshot.files.values()))
     try:
-        return connector.stage(files)
+        check_inputs(run.snapshot.files, contract, today)
+        return run.connector.stage(run.snapshot.files)
     except SourceFormatError as exc:
-        lineage = _lineage(run_id, connector, files, checksum, "rejected", 0, 0, None, started)
-        lineage["validation_success"] = False
-        lineage["validation_summary"] = json.dumps(
-            {"format_error": exc.rule, "line": exc.line, "message": str(exc)}
-        )
-        _insert_lineage(engine, lineage)
-        send_operator_notice(settings, connector.name, run_id, f"unreadable input ({exc.rule})", str(exc))
-        raise
+        refuse(run, exc)
+    except Exception as exc:  # noqa: BLE001 - a parser's own error (OverflowError, KeyError, …) is a refusal too
+        refuse(run, SourceFormatError(primary, "unparseable input", f"{type(exc).__name__}: {exc}"))
+
+
+def _gate(
+    run: LoadRun, staged: Staged, accept_row_change: bool, previous_rows: int | None
+) -> ValidationReport:
+    """The expectation suite with the history rules; a failure is refused with the frame quarantined."""
+    connector, engine = run.connector, run.engine
+    newest = _newest_period_year(engine, connector.name) if connector.target == "observation" else None
+    spec = with_history(
+        connector.suite(staged.frame, _known_areas(engine)),
+        None if accept_row_change else previous_rows,
+        newest,
+    )
+    report = validate_frame(staged.frame, spec)
+    rows_in = len(staged.frame)
+    write_validation_html(
+        report, run.settings.gx_dir, source=connector.name, run_id=run.run_id,
+        file=str(run.files[run.given_role]), status="published" if report.success else "rejected", rows=rows_in,
+    )  # fmt: skip
+    if not report.success:
+        qpath = quarantine(staged.frame, run.settings, connector.name, run.run_id)
+        message = failure_message(connector, run.files, report, qpath)
+        refuse(run, DataQualityError(message, report, qpath), staged.frame, report)
+    return report
 
 
 def run_source(
@@ -183,58 +211,67 @@ def run_source(
     path: Path | str | None = None,
     settings: Settings | None = None,
     accept_row_change: bool = False,
+    allow_shrink: bool = False,
+    accept_boundary_change: bool = False,
 ) -> dict:
     """Load source ``name`` (see ``SOURCE_FAMILIES``) from the data folder, or from ``path`` if given.
 
     Returns ``{source, status, rows_in, rows_published, run_id}`` with status ``published`` or
-    ``unchanged``. Raises ``SourceFormatError`` (rejected lineage row) or ``DataQualityError`` (rejected
-    lineage row and quarantine file); either way nothing is published and the operator is e-mailed.
-    ``accept_row_change`` drops the row-count-change rule for one load an operator has checked by hand.
+    ``unchanged``. Every refusal goes through :func:`~pipelines.ingest.refusal.refuse` and raises
+    ``SourceFormatError`` (a reader or contract rule; ``ContractError`` for the latter) or
+    ``DataQualityError`` (the expectation suite): nothing published, ``rejected`` lineage, quarantine,
+    operator e-mail. ``accept_row_change`` drops the row-count-change rule for one load an operator has
+    checked by hand; ``allow_shrink`` accepts a new file with more than ``MAX_SHRINK`` fewer rows than the
+    partition it replaces (and drops the row-count-change rule); ``accept_boundary_change`` accepts
+    boundaries that moved against the published version.
     """
     settings = settings or get_settings()
     connector = connector_for(name)
-    run_id = str(uuid.uuid4())
-    started = datetime.now(UTC)
-    files = resolve_inputs(connector, settings.data_dir, path)
-    checksum = inputs_sha256(files)
+    contract = contract_for(name)
+    today = datetime.now(UTC).date()
     migrate(settings.warehouse_url)
     engine = make_engine(settings.warehouse_url)
+    run = LoadRun(str(uuid.uuid4()), datetime.now(UTC), connector, settings, engine,
+                  resolve_inputs(connector, settings.data_dir, path), next(iter(connector.inputs)))  # fmt: skip
     try:
+        try:
+            files, overlays, run.given_role = route_inputs(connector, contract, settings.data_dir, path)
+            run.files = {role: overlays[role][1] if role in overlays else p for role, p in files.items()}
+            if contract is None:
+                raise ContractError(run.files[run.given_role], "no declared contract",
+                                    f"source {name!r} has no entry in pipelines.ingest.source_contracts")  # fmt: skip
+            run.snapshot = take_snapshot(files, overlays)
+        except SourceFormatError as exc:
+            refuse(run, exc)
         previous_sha, previous_rows = _previous_load(engine, connector.name)
-        if previous_sha == checksum:
-            lineage = _lineage(run_id, connector, files, checksum, "unchanged", 0, 0, None, started)
-            _insert_lineage(engine, lineage)
-            return _result(connector, "unchanged", 0, 0, run_id)
-        staged = _stage(connector, files, settings, engine, (run_id, started), checksum)
-        newest = _newest_period_year(engine, connector.name) if connector.target == "observation" else None
-        spec = with_history(
-            connector.suite(staged.frame, _known_areas(engine)),
-            None if accept_row_change else previous_rows,
-            newest,
-        )
-        report = validate_frame(staged.frame, spec)
+        if previous_sha == run.checksum:
+            run.record(run.lineage("unchanged", 0, 0, None, None))
+            return _result(connector, "unchanged", 0, 0, run.run_id)
+        staged = _stage(run, contract, today)
+        try:
+            check_staged(staged, contract, run.snapshot.files, engine, today, accept_boundary_change, connector,
+                         run.snapshot.files[run.given_role])  # fmt: skip
+        except SourceFormatError as exc:
+            refuse(run, exc, staged.frame)
+        report = _gate(run, staged, accept_row_change or allow_shrink, previous_rows)
         rows_in = len(staged.frame)
-        status = "published" if report.success else "rejected"
-        write_validation_html(
-            report, settings.gx_dir, source=connector.name, run_id=run_id,
-            file=str(next(iter(files.values()))), status=status, rows=rows_in,
-        )  # fmt: skip
-        if not report.success:
-            qpath = quarantine(staged.frame, settings, connector.name, run_id)
-            lineage = _lineage(run_id, connector, files, checksum, "rejected", rows_in, 0, report, started)
-            _insert_lineage(engine, lineage)
-            message = failure_message(connector, files, report, qpath)
-            send_operator_notice(settings, connector.name, run_id, "data-quality gate", message)
-            raise DataQualityError(message, report, qpath)
-        with engine.begin() as conn:  # one transaction: rows and their lineage row, or nothing
+        partition = partition_change(engine, connector, rows_in, allow_shrink)
+        if partition["refused"]:
+            refuse(run, ContractError(run.files[run.given_role], "partition shrink", partition["message"]),
+                   staged.frame)  # fmt: skip
+        summary = json.dumps(json.loads(report.summary_json()) | {"partition": partition}, sort_keys=True)
+        with (
+            engine.begin() as conn
+        ):  # one transaction: old partition out, new rows and lineage in, or nothing
             if connector.target == "area":
-                published = publish_areas(conn, connector, staged.frame, run_id)
+                published = publish_areas(conn, connector, staged.frame, run.run_id)
             else:
-                published = publish_observations(conn, staged, run_id)
-            lineage = _lineage(
-                run_id, connector, files, checksum, "published", rows_in, published, report, started
-            )
-            conn.execute(IngestRun.__table__.insert(), [lineage])
-        return _result(connector, "published", rows_in, published, run_id)
+                replace_partition_rows(conn, connector)
+                published = publish_observations(conn, staged, run.run_id)
+            conn.execute(IngestRun.__table__.insert(),
+                         [run.lineage("published", rows_in, published, report.success, summary)])  # fmt: skip
+        return _result(connector, "published", rows_in, published, run.run_id)
     finally:
+        if run.snapshot is not None:
+            run.snapshot.close()
         engine.dispose()

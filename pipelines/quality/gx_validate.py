@@ -71,13 +71,15 @@ def _as_year(values: pd.Series) -> pd.Series:
 def validation_frame(frame: pd.DataFrame, spec: SuiteSpec) -> pd.DataFrame:
     """Return a copy of ``frame`` with the derived columns the suite checks.
 
-    One ``value__<unit>`` column per unit range (NaN on other rows) and one ``<column>__year`` column per
-    freshness rule on a date column.
+    One ``value__<unit>`` column per unit range whose unit the frame holds (NaN on other rows) and one
+    ``<column>__year`` column per freshness rule on a date column.
     """
     out = frame.copy()
     if spec.ranges_by_unit and {"unit", "value"} <= set(frame.columns):
+        present = set(frame["unit"].dropna().unique())
         for unit in spec.ranges_by_unit:
-            out[_unit_column(unit)] = frame["value"].where(frame["unit"] == unit)
+            if unit in present:  # one float column per unit the frame holds, not per unit known
+                out[_unit_column(unit)] = frame["value"].where(frame["unit"] == unit)
     for col in spec.newest_min:
         if col in frame.columns:
             out[_year_column(col)] = _as_year(frame[col])

@@ -120,9 +120,9 @@ def test_twice_as_large_with_a_changed_header_is_a_format_error(para, tmp_path):
 
 def test_twice_as_many_rows_as_the_previous_load_is_rejected(para, tmp_path):
     run_source("brazil_population", settings=para)
-    # Edit: the data lines twice, the copy ten years later (keys stay unique, header unchanged).
+    # Edit: the data lines twice, the copy ten years earlier (keys stay unique, header unchanged).
     lines = _lines(para)
-    bad = _write(tmp_path / "population_double.csv", [*lines, *_shift_years(lines, 10)])
+    bad = _write(tmp_path / "population_double.csv", [*lines, *_shift_years(lines, -10)])
     before = _published(para)
     with pytest.raises(DataQualityError) as err:
         run_source("brazil_population", path=bad, settings=para)
@@ -147,13 +147,15 @@ def test_a_file_older_than_what_is_published_fails_freshness(para, tmp_path):
 
 
 def test_gate_failure_writes_report_quarantine_and_operator_mail(para, tmp_path):
-    # Edit: the population of the first data row becomes negative.
+    # Edit: the first data row moves to Brasília (a real municipality, not in the Pará warehouse).
     lines = _lines(para)
-    ibge7, year, _ = lines[1].rstrip("\n").split(",")
-    bad = _write(tmp_path / "population_negative.csv", [lines[0], f"{ibge7},{year},-5\n", *lines[2:]])
+    _, year, population = lines[1].rstrip("\n").split(",")
+    bad = _write(
+        tmp_path / "population_elsewhere.csv", [lines[0], f"5300108,{year},{population}\n", *lines[2:]]
+    )
     with pytest.raises(DataQualityError) as err:
         run_source("brazil_population", path=bad, settings=para)
-    assert f"BRA.{ibge7}" in str(err.value) and "-5.0" in str(err.value)
+    assert "BRA.5300108" in str(err.value) and "area_id" in str(err.value)
     assert err.value.quarantine_path.is_file()
     run_id = err.value.quarantine_path.stem
     page = para.gx_dir / "validations" / "brazil_population" / f"{run_id}.html"

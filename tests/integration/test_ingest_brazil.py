@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from pipelines.ingest import SOURCE_FAMILIES, SourceFormatError, run_source
+from pipelines.ingest.contract import ContractError
 from pipelines.quality import DataQualityError
 from pipelines.settings import Settings
 from pipelines.warehouse.engine import make_engine
@@ -131,10 +132,18 @@ def test_negative_count_is_rejected_and_quarantined(para, tmp_path):
         return [lines[0], ",".join(fields), *lines[2:]]
 
     bad = _edited_copy(para.data_dir / EMPLOYER_LIST, tmp_path / "employer_list_negative.csv", negative)
-    with pytest.raises(DataQualityError) as err:
+    with pytest.raises(ContractError) as err:
         run_source("brazil_employer_list", path=bad, settings=para)
-    _assert_rejected(para, err.value, bad, "expect_column_values_to_be_between", "brazil_employer_list")
-    assert "value (unit count)" in str(err.value) and "-1.0" in str(err.value)
+    # The declared contract refuses it before parsing: file, line and rule; the batch is quarantined.
+    assert err.value.rule == "contract: out of range" and err.value.line == 2
+    assert str(bad) in str(err.value) and "'n_employers_listed' holds '-1'" in str(err.value)
+    assert (
+        err.value.quarantine_path
+        == para.quarantine_dir / "brazil_employer_list" / err.value.quarantine_path.name
+    )
+    assert (err.value.quarantine_path / "input" / bad.name).is_file()
+    counts = _counts(para)
+    assert counts["observations"] == 0 and counts["runs"][-1] == ("rejected", "brazil_employer_list")
 
 
 def test_duplicated_key_is_rejected(para, tmp_path):
@@ -154,10 +163,11 @@ def test_percent_out_of_range_is_rejected(para, tmp_path):
         return [lines[0], ",".join(fields) + "\n", *lines[2:]]
 
     bad = _edited_copy(para.data_dir / ATLAS, tmp_path / "atlas_over.csv", over)
-    with pytest.raises(DataQualityError) as err:
+    with pytest.raises(ContractError) as err:
         run_source("brazil_census", path=bad, settings=para)
-    _assert_rejected(para, err.value, bad, "value (unit percent)", "brazil_census")
-    assert "150.0" in str(err.value)
+    assert err.value.rule == "contract: out of range" and err.value.line == 2
+    assert str(bad) in str(err.value) and "'t_agua' holds '150'" in str(err.value)
+    assert _counts(para)["runs"][-1] == ("rejected", "brazil_census")
 
 
 def test_observations_for_unloaded_municipalities_are_rejected(para):

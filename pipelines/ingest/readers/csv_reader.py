@@ -47,7 +47,8 @@ def _check_header(path: Path, header: list[str], required: Iterable[str], line: 
     raise SourceFormatError(path, "missing columns", f"{missing} not in header {header[:12]}", line)
 
 
-def _check_rows(path: Path, body: str, required: list[str], first_line: int) -> None:
+def check_rows(path: Path, body: str, required: list[str], first_line: int) -> None:
+    """Header holds ``required``; every row has as many fields as the header (else raise with the line)."""
     reader = csv.reader(io.StringIO(body))
     header = next(reader, None)
     if not header or not any(h.strip() for h in header):
@@ -83,7 +84,7 @@ def read_csv_text(
 
     ``first_line`` is the 1-based line of the header in the file, so errors name the file's own lines.
     """
-    _check_rows(path, body, list(required), first_line)
+    check_rows(path, body, list(required), first_line)
     try:
         return pd.read_csv(io.StringIO(body), dtype=dtype)
     except (ValueError, pd.errors.ParserError) as exc:

@@ -63,11 +63,18 @@ def _text(entry: ET.Element, tag_path: str) -> str | None:
     return text.strip() if text is not None and text.strip() else None
 
 
-def _goods_counts(entry: ET.Element) -> dict[str, int]:
+def _goods_counts(path: Path, entry: ET.Element, pos: int) -> dict[str, int]:
+    """Goods flagged Yes per flag; a flag other than Yes/No/blank raises (never guessed)."""
     goods = entry.findall("Goods/Good")
-    return {
-        flag: sum((g.findtext(flag) or "").strip().lower() == "yes" for g in goods) for flag in GOOD_FLAGS
-    }
+    texts = {flag: [(g.findtext(flag) or "").strip().lower() for g in goods] for flag in GOOD_FLAGS}
+    for flag, values in texts.items():
+        odd = [v for v in values if v not in ("yes", "no", "")]
+        if odd:
+            name = entry.findtext("Name") or "(no name)"
+            raise SourceFormatError(
+                path, "flag", f"<Country> #{pos} ({name!r}) <{flag}> {odd[0][:40]!r}, expected Yes/No"
+            )
+    return {flag: values.count("yes") for flag, values in texts.items()}
 
 
 def read_entries(path: Path, fields: dict[str, str]) -> list[dict]:
@@ -80,7 +87,7 @@ def read_entries(path: Path, fields: dict[str, str]) -> list[dict]:
         if has_report:
             _require(path, entry, pos, REPORT_REQUIRED)
         row = {"name": _text(entry, "Name"), "has_report": has_report}
-        row |= {f"goods_{flag.lower()}": n for flag, n in _goods_counts(entry).items()}
+        row |= {f"goods_{flag.lower()}": n for flag, n in _goods_counts(path, entry, pos).items()}
         row |= {key: _text(entry, tag_path) if has_report else None for key, tag_path in fields.items()}
         rows.append(row)
     return rows

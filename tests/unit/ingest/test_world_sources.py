@@ -122,13 +122,18 @@ def _frame(geoms, crs="EPSG:4326"):
     return gpd.GeoDataFrame({"id": [str(i) for i in range(len(geoms))]}, geometry=geoms, crs=crs)
 
 
-def test_self_intersection_is_repaired_but_a_collapsed_polygon_raises():
-    bowtie = shapely.Polygon([(0, 0), (1, 1), (1, 0), (0, 1), (0, 0)])  # synthetic
-    repaired = checked_polygons(_frame([bowtie]), pd.Series(["bowtie"]), "synthetic.json")
-    assert repaired.iloc[0].area == pytest.approx(0.5)
+def test_a_repair_that_changes_the_shape_is_refused_and_a_collapsed_polygon_raises():
+    # synthetic: a square whose ring folds into a bow tie; the rings enclose 0, the repair 0.5
+    bowtie = shapely.Polygon([(0, 0), (1, 1), (1, 0), (0, 1), (0, 0)])
+    with pytest.raises(SourceFormatError, match="repair changes shape.*'bowtie'"):
+        checked_polygons(_frame([bowtie]), pd.Series(["bowtie"]), "synthetic.json")
+    # synthetic: an island written as a hole outside its shell is repaired (area unchanged in meaning)
+    island = shapely.Polygon(shapely.box(0, 0, 1, 1).exterior, [shapely.box(2, 2, 3, 3).exterior])
+    repaired = checked_polygons(_frame([island]), pd.Series(["island"]), "synthetic.json")
+    assert repaired.iloc[0].area == pytest.approx(2.0)
     line = shapely.Polygon([(0, 0), (1, 0), (2, 0), (0, 0)])  # synthetic: no area
     with pytest.raises(SourceFormatError, match="invalid polygon.*'flat'"):
-        checked_polygons(_frame([bowtie, line]), pd.Series(["bowtie", "flat"]), "synthetic.json")
+        checked_polygons(_frame([island, line]), pd.Series(["island", "flat"]), "synthetic.json")
 
 
 def test_projected_coordinates_and_empty_geometries_are_named():

@@ -9,12 +9,18 @@ reference date 1 July, at the end of August).
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from pipelines.ingest.connector import Connector, Staged, finish_observations, indicators_frame, year_start
+from pipelines.ingest.connector import (
+    Connector,
+    Staged,
+    finish_observations,
+    indicators_frame,
+    year_dates,
+    year_start,
+)
 from pipelines.ingest.readers.csv_reader import read_csv_strict, to_number
 from pipelines.ingest.sources.brazil.observations import municipality_ids, municipality_suite
 
@@ -43,9 +49,7 @@ def stage(files: dict[str, Path]) -> Staged:
             "period": year_start(years),
             "indicator_code": "br_population_estimate",
             "source": SOURCE,
-            "vintage": pd.Series(
-                [date(int(y), 8, 31) if pd.notna(y) else None for y in years], index=raw.index, dtype=object
-            ),
+            "vintage": year_dates(years, 8, 31),
             "value": to_number(raw, "estimated_population", path),
         }
     )

@@ -14,8 +14,9 @@ September). Every field listed in ``FIELDS``:
   A fraction above 1 for a bounded share cannot be read either way and is kept missing.
 - ``ilab_ratified_<convention>``, ``ilab_law_<standard>_meets_intl``, enforcement mechanisms (``flag_0_1``):
   Yes → 1, No → 0; "N/A", "Unknown" and blanks are missing, never 0.
-- legal minimum ages (``age_years``) and enforcement counts (``count``): only plain numbers (thousands
-  separators and footnote marks ``* † ‡`` allowed); "Unknown" and free text are missing.
+- legal minimum ages (``age_years``) and enforcement counts (``count``): plain numbers (thousands
+  separators and footnote marks ``* † ‡`` allowed); "Unknown" and free text are missing; a number
+  written otherwise (``-5``, ``1e308``) is kept, so the source contract refuses it.
 - ``ilab_goods_{child_labour,forced_labour,forced_child_labour}`` (``count``): goods on the List of Goods for
   the country in that edition, for every entry (countries without a report too).
 Country names are mapped to ISO3 by the crosswalk; any unmatched name raises, listing all of them.
@@ -93,7 +94,9 @@ GOODS = {
     "ilab_goods_forced_child_labour": ("goods_forced_child_labor", "Goods on the List of Goods made with forced child labour"),
 }  # fmt: skip
 YES_NO = {"yes": 1.0, "no": 0.0}
-PLAIN_NUMBER = re.compile(r"\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*[*†‡]*\s*")
+PLAIN_NUMBER = re.compile(r"\s*(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*[*†‡]*\s*")
+# A number written otherwise (negative, exponent, inf): kept as that number, so the contract refuses it.
+OTHER_NUMBER = re.compile(r"\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*|\s*[-+]?inf(?:inity)?\s*", re.I)
 
 
 def advancement_ordinal(text: object) -> float:
@@ -113,11 +116,14 @@ def advancement_ordinal(text: object) -> float:
 
 
 def plain_count(text: object) -> float:
-    """A cell that is just a number (``1,574``, ``10‡``) as float; anything else → NaN."""
+    """A cell that is just a number (``1,574``, ``10‡``, ``17.5``) as float; a number written otherwise
+    (``-5``, ``1e308``, ``inf``) as that number, for the contract to refuse; free text → NaN."""
     if isinstance(text, (int, float)):
         return float(text)
     match = PLAIN_NUMBER.fullmatch(str(text))
-    return float(match.group(1).replace(",", "")) if match else float("nan")
+    if match:
+        return float(match.group(1).replace(",", "") + (match.group(2) or ""))
+    return float(str(text).strip()) if OTHER_NUMBER.fullmatch(str(text)) else float("nan")
 
 
 def yes_no(text: object) -> float:

@@ -41,6 +41,7 @@ LABOUR = {
     "Forced_Labor": "forced_labour",
     "Forced_Child_Labor": "forced_child_labour",
 }
+FLAG_VALUES = ("yes", "no", "")
 INDICATORS = indicators_frame(
     [
         (f"ilab_goods_{labour}_{sector}", f"Goods of the {sector} sector listed with {labour.replace('_', ' ')}",
@@ -57,12 +58,24 @@ def _required(path: Path, element: ET.Element, tag: str, where: str) -> str:
     return text.strip()
 
 
+def _flag(path: Path, country: ET.Element, tag: str, good: str) -> float:
+    """Yes → 1, No or absent → 0; any other text raises (a flag is never guessed)."""
+    text = (country.findtext(tag) or "").strip().lower()
+    if text not in FLAG_VALUES:
+        raise SourceFormatError(
+            path, "flag", f"<{tag}> {text[:40]!r} of a country of <Good> {good!r}, expected Yes/No"
+        )
+    return float(text == "yes")
+
+
 def read_goods(path: Path) -> pd.DataFrame:
     """One row per (good, country): ``good``, ``sector`` (lower case), ``country`` and the three 0/1 flags."""
     try:
         root = ET.parse(path).getroot()
     except ET.ParseError as exc:
         raise SourceFormatError(path, "malformed XML", str(exc), exc.position[0]) from exc
+    if root.tag != "Goods":
+        raise SourceFormatError(path, "missing element", f"root <{root.tag}>, expected <Goods>", 1)
     rows = []
     for pos, good in enumerate(root.findall("Good"), start=1):
         name = _required(path, good, "Good_Name", f"<Good> #{pos}")
@@ -72,10 +85,7 @@ def read_goods(path: Path) -> pd.DataFrame:
         for country in good.findall("Countries/Country"):
             row = {"good": name, "sector": sector}
             row["country"] = _required(path, country, "Country_Name", f"a country of <Good> {name!r}")
-            row |= {
-                label: float((country.findtext(tag) or "").strip().lower() == "yes")
-                for tag, label in LABOUR.items()
-            }
+            row |= {label: _flag(path, country, tag, name) for tag, label in LABOUR.items()}
             rows.append(row)
     if not rows:
         raise SourceFormatError(path, "missing element", "no <Good> with countries", 1)
