@@ -52,7 +52,7 @@ def training_frame(observations: pd.DataFrame, as_of: date) -> pd.DataFrame:
     (:func:`features.world_surveys.survey_frame`); raises ``MissingInputError`` without a 5-17 survey."""
     surveys = survey_frame(observations, as_of)
     if surveys.empty or not (surveys["series"] == world_prevalence.REFERENCE).any():
-        raise MissingInputError(f"no SDG 8.7.1 5-17 child-labour survey published by {as_of}")
+        raise MissingInputError(f"no SDG 8.7.1 5-17 child-labour prevalence survey published by {as_of}")
     return surveys
 
 
