@@ -145,15 +145,20 @@ RISK_CUTS = (10.0, 20.0)  # percent of children 5-17 in economic activity: some 
 COMMITMENT_CUTS = (0.4, 0.7)  # commitment score: low / medium / high
 
 
-def intervention_type(prevalence: float, commitment: float) -> tuple[str | None, str]:
+def intervention_type(
+    prevalence: float,
+    commitment: float,
+    risk_cuts: tuple[float, float] = RISK_CUTS,
+    commitment_cuts: tuple[float, float] = COMMITMENT_CUTS,
+) -> tuple[str | None, str]:
     """The strategy's type and a one-line reason. Risk tier 1-3 from :data:`RISK_CUTS`, commitment tier
     1-3 from :data:`COMMITMENT_CUTS`; gap = risk tier + (4 − commitment tier): ≤ 3 ``catalyst``, 4
     ``momentum``, ≥ 5 ``inception``. ``None`` when commitment is unknown."""
-    risk = 1 + int(prevalence >= RISK_CUTS[0]) + int(prevalence >= RISK_CUTS[1])
+    risk = 1 + int(prevalence >= risk_cuts[0]) + int(prevalence >= risk_cuts[1])
     words = {1: "some", 2: "significant", 3: "highly significant"}
     if not np.isfinite(commitment):
         return None, f"{words[risk]} risk ({prevalence:.1f} %); no government-response data"
-    level = 1 + int(commitment >= COMMITMENT_CUTS[0]) + int(commitment >= COMMITMENT_CUTS[1])
+    level = 1 + int(commitment >= commitment_cuts[0]) + int(commitment >= commitment_cuts[1])
     gap = risk + (4 - level)
     kind = "catalyst" if gap <= 3 else "momentum" if gap == 4 else "inception"
     commit_words = {1: "low", 2: "medium", 3: "high"}

@@ -169,3 +169,15 @@ def test_loco_all_hides_every_series_of_the_country_and_loco_estimand_keeps_them
     scores = ev.metrics(kept, "loco_estimand")
     assert scores["loco_estimand_n_countries"] == 24 and scores["loco_estimand_n_with_survey"] == 24
     assert scores["loco_estimand_model_mae"] < ev.metrics(hidden, "loco_all")["loco_all_model_mae"]
+
+
+def test_type_sensitivity_counts_countries_that_change_type():
+    from models.world_type_sensitivity import type_sensitivity
+
+    # SYNTHETIC: one country just above the 10 % risk cut, one far from every cut, one untyped
+    table = type_sensitivity(np.array([10.5, 3.0, 30.0]), np.array([0.2, 0.9, np.nan])).set_index(
+        ["cut", "value"]
+    )
+    assert table.loc[("risk_1", 12.5), "changed"] == 1 and table.loc[("risk_1", 7.5), "changed"] == 0
+    assert table.loc[("risk_1", 12.5), "momentum"] == 1  # some risk + low commitment: gap 4
+    assert (table["catalyst"] + table["momentum"] + table["inception"] == 2).all()
