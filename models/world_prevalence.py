@@ -275,10 +275,14 @@ def select_prior(
     w_ref = np.where(is_ref, 1.0, 0.0)
     w_ref = w_ref / np.maximum(pd.Series(w_ref).groupby(codes).transform("sum").to_numpy(), 1.0)
     cache: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+    matrices: dict[str, np.ndarray] = {}
+    prevalence = surveys["prevalence"].to_numpy(dtype="float64")
     scores = []
     for spec in grid:
-        X = surveys.loc[:, list(spec.columns)].astype("float64").to_numpy()
-        errs, logit_errs = [], []
+        if spec.covariates not in matrices:
+            matrices[spec.covariates] = surveys.loc[:, list(spec.columns)].astype("float64").to_numpy()
+        X = matrices[spec.covariates]
+        pred = np.full(len(surveys), np.nan)
         for k in sorted(set(folds.values())):
             train = (fold != k) & ((w_full > 0) if spec.rows == "all" else is_ref)
             test = (fold == k) & is_ref
@@ -299,25 +303,19 @@ def select_prior(
                 vals = np.where(near, resid[order], 0.0).sum(axis=1) / np.maximum(near.sum(axis=1), 1)
                 cache[key] = (fn(X[test]), np.where(near.any(axis=1), vals, 0.0))
             base, neighbour = cache[key]
-            m = base + spec.spatial * neighbour
-            per = (
-                pd.DataFrame(
-                    {
-                        "a": codes[test],
-                        "e": np.abs(percent(m) - surveys["prevalence"].to_numpy()[test]),
-                        "l": (m - y_obs[test]) ** 2,
-                    }
-                )
-                .groupby("a")[["e", "l"]]
-                .mean()
-            )
-            errs.extend(per["e"])
-            logit_errs.extend(per["l"])
+            pred[test] = base + spec.spatial * neighbour
+        done = np.isfinite(pred)
+        n = np.bincount(codes[done], minlength=len(areas))
+        abs_err = np.bincount(
+            codes[done], weights=np.abs(percent(pred[done]) - prevalence[done]), minlength=len(areas)
+        )
+        sq_err = np.bincount(codes[done], weights=(pred[done] - y_obs[done]) ** 2, minlength=len(areas))
+        has = n > 0
         scores.append(
             {
                 "spec": repr(spec),
-                "mae": float(np.mean(errs)),
-                "rmse_logit": float(np.sqrt(np.mean(logit_errs))),
+                "mae": float(np.mean(abs_err[has] / n[has])),
+                "rmse_logit": float(np.sqrt(np.mean(sq_err[has] / n[has]))),
             }
         )
     table = pd.DataFrame(scores)
