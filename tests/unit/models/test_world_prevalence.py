@@ -181,3 +181,12 @@ def test_type_sensitivity_counts_countries_that_change_type():
     assert table.loc[("risk_1", 12.5), "changed"] == 1 and table.loc[("risk_1", 7.5), "changed"] == 0
     assert table.loc[("risk_1", 12.5), "momentum"] == 1  # some risk + low commitment: gap 4
     assert (table["catalyst"] + table["momentum"] + table["inception"] == 2).all()
+
+
+def test_regional_mean_uses_the_nearest_other_countries():
+    frame, centroids, _ = synthetic(n=10)
+    near = ev.regional_mean(frame, centroids, ["C00", "ZZZ"], k=1)
+    c01 = frame.loc[(frame["area_id"] == "C01") & (frame["series"] == REFERENCE), "prevalence"].iloc[0]
+    assert near[0] == pytest.approx(c01)  # C00 itself is excluded, C01 is nearest
+    ref = frame.loc[frame["series"] == REFERENCE, "prevalence"]
+    assert near[1] == pytest.approx(float(percent(logit(ref).mean())))  # no centroid: every country
