@@ -1,5 +1,5 @@
 """Frames of the world prevalence model as known at a date: every child-labour survey with its series and
-the covariates of its year, and the covariates of a target year (ADR 0036).
+the covariates of its year, and the covariates of a target year (ADR 0038).
 
 Series keys are ``"<source>:<band>"`` (``sdg:5_17`` is the estimand, ``wdi:7_14`` the WDI series, ...).
 As of date D only observations with vintage <= D are used, covariates included.

@@ -1,5 +1,5 @@
 """World intervention typology (``catalyst`` / ``momentum`` / ``inception``) from a country's estimated
-child-labour prevalence (percent, 5-17) and its commitment score (ADR 0037). The prevalence model is
+child-labour prevalence (percent, 5-17) and its commitment score (ADR 0039). The prevalence model is
 :mod:`models.world_prevalence`."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Evaluation of the world prevalence model on the estimand (SDG 8.7.1, 5-17), as it is used (ADR 0036).
+"""Evaluation of the world prevalence model on the estimand (SDG 8.7.1, 5-17), as it is used (ADR 0038).
 
 - ``loco_all``: leave one country out with ALL its surveys (every series): a country we have nothing on.
 - ``loco_estimand``: leave out only its estimand surveys, its other series stay as evidence: a country

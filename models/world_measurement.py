@@ -1,4 +1,4 @@
-"""How each child-labour series measures the estimand: SDG 8.7.1, ages 5-17, both sexes (ADR 0036).
+"""How each child-labour series measures the estimand: SDG 8.7.1, ages 5-17, both sexes (ADR 0038).
 
 A survey of another series (WDI "children in employment, 7-14"; SDG 8.7.1 of another age band) is
 evidence about the estimand through an offset on the logit scale and an extra variance:

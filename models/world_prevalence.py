@@ -1,5 +1,5 @@
 """Country child-labour prevalence (SDG 8.7.1, 5-17, both sexes, logit scale) from a covariate prior and
-the country's own surveys of every series (ADR 0036).
+the country's own surveys of every series (ADR 0038).
 
     logit p[c, t] = prior(x[c, t]) + u[c](t),
 

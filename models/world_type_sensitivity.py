@@ -1,4 +1,4 @@
-"""How many countries change intervention type when one cut-point moves (ADR 0036): the risk cuts (percent
+"""How many countries change intervention type when one cut-point moves (ADR 0039): the risk cuts (percent
 of children 5-17 in economic activity) and the commitment cuts (score in [0, 1]) of
 :func:`models.world.intervention_type`, each moved down and up by a step while the others stay."""
 
