@@ -24,6 +24,8 @@ COVARIATES: dict[str, str] = {
     "gm_primary_completion_rate_total_percent_of_relevant_age_group": "primary_completion",
     "gm_children_and_elderly_per_100_adults": "dependency_ratio",
     "gm_aged_15_24_unemployment_rate_percent": "youth_unemployment",
+    "gm_family_workers_percent_of_employment": "family_workers_share",
+    "gm_extreme_poverty_percent_people_below_300_a_day": "extreme_poverty",
 }
 COVARIATE_LABELS: dict[str, str] = {
     "log_gdp_pc": "GDP per person (natural log, constant US$)",
@@ -33,6 +35,8 @@ COVARIATE_LABELS: dict[str, str] = {
     "primary_completion": "Primary completion rate (% of the age group)",
     "dependency_ratio": "Children and elderly per 100 adults",
     "youth_unemployment": "Unemployment, ages 15-24 (%)",
+    "family_workers_share": "Contributing family workers (% of employment)",
+    "extreme_poverty": "People below $3.00 a day (%)",
 }
 
 

@@ -1,6 +1,6 @@
 """World-study tables: the child-labour prevalence estimate and intervention type per country and year.
 
-Declared on the same ``Base`` as :mod:`pipelines.warehouse.schema`; created by migration ``0005``.
+Declared on the same ``Base`` as :mod:`pipelines.warehouse.schema`; created by migration ``0005``, evidence columns by ``0007``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ class CountryEstimate(Base):
     ``covariates_known``: how many of the model's covariates were known (the others are imputed medians;
     a country with none gets no row). ``intervention_type`` is NULL when no government-response data exist; ``reasons`` (JSON, never NULL)
     then says so: ``{"type_reason": str, "drivers": [{"feature", "label", "contribution"}]}``, drivers
-    in logits. ``data_vintage`` is JSON ``{source: latest vintage used}``.
+    in logits. ``data_vintage`` is JSON ``{source: latest vintage used}``. ``evidence``: ``survey`` when
+    the value rests on the country's own surveys (the latest is ``evidence_series``, e.g. ``wdi:7_14``,
+    of ``evidence_year``), ``covariates`` when on the covariate prior alone (migration ``0007``).
     """
 
     __tablename__ = "country_estimate"
@@ -42,6 +44,9 @@ class CountryEstimate(Base):
     commitment: Mapped[float | None] = mapped_column(Float)
     intervention_type: Mapped[str | None] = mapped_column(String(12))
     covariates_known: Mapped[int] = mapped_column(Integer)
+    evidence: Mapped[str] = mapped_column(String(12), server_default="covariates")
+    evidence_series: Mapped[str | None] = mapped_column(String(16))
+    evidence_year: Mapped[int | None] = mapped_column(Integer)
     reasons: Mapped[str] = mapped_column(Text)
     mlflow_run_id: Mapped[str | None] = mapped_column(String(64))
     data_vintage: Mapped[str | None] = mapped_column(Text)
@@ -61,4 +66,5 @@ class CountryEstimate(Base):
             name="intervention_type_known",
         ),
         CheckConstraint("covariates_known >= 1", name="covariates_known_positive"),
+        CheckConstraint("evidence IN ('survey', 'covariates')", name="evidence_known"),
     )

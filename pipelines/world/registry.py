@@ -1,7 +1,8 @@
 """Log and register the world prevalence model as an MLflow pyfunc, load the champion back, gate promotion.
 
-The registered artifact wraps a ``models.world.PrevalenceModel`` (ridge on logit prevalence with its
-conformal half-width): ``predict`` returns prevalence in percent for rows of covariates plus ``band``.
+The registered artifact wraps a ``models.world_prevalence.WorldPrevalence`` (covariate prior, series
+offsets, country effects and the surveys it was fitted on): ``predict`` returns the 5-17 prevalence in
+percent for rows of ``area_id``, ``year`` and covariates.
 Promotion uses registry aliases only (``challenger`` → ``champion``), never stages (ADR 0026).
 """
 
@@ -15,33 +16,33 @@ import numpy as np
 import pandas as pd
 from mlflow.models import infer_signature
 
-from models.world import PrevalenceModel
+from models.world_prevalence import WorldPrevalence
 from pipelines.settings import Settings, get_settings
 from pipelines.tracking import CHAMPION, use_tracking, version_by_alias
 
 EXPERIMENT = "sdg87-world-child-labour"
 MODEL_NAME = "sdg87-world-child-labour"
-REQUIREMENTS = ("numpy", "pandas", "scikit-learn", "cloudpickle")
+REQUIREMENTS = ("numpy", "pandas", "scipy", "cloudpickle")
 
 
 class PrevalencePyfunc(mlflow.pyfunc.PythonModel):
     """MLflow wrapper: ``predict`` → prevalence in percent, one per input row."""
 
-    def __init__(self, prevalence_model: PrevalenceModel):
+    def __init__(self, prevalence_model: WorldPrevalence):
         self.prevalence_model = prevalence_model
 
     def predict(self, context, model_input: pd.DataFrame, params=None) -> np.ndarray:
-        return self.prevalence_model.predict(model_input)
+        return self.prevalence_model.predict(model_input)["prevalence"].to_numpy()
 
 
-def log_world_model(model: PrevalenceModel, example: pd.DataFrame) -> str:
+def log_world_model(model: WorldPrevalence, example: pd.DataFrame) -> str:
     """Log ``model`` as ``model`` in the active run and register it as :data:`MODEL_NAME`; returns the
-    new version number. ``example``: a few rows of covariates and ``band``."""
-    example = example.astype({"band": "object"})  # MLflow's schema knows plain strings, not pandas' str
+    new version number. ``example``: a few rows of ``area_id``, ``year`` and covariates."""
+    example = example.astype({"area_id": "object"})  # MLflow's schema knows plain strings, not pandas' str
     info = mlflow.pyfunc.log_model(
         name="model",
         python_model=PrevalencePyfunc(model),
-        signature=infer_signature(example, model.predict(example)),
+        signature=infer_signature(example, model.predict(example)["prevalence"].to_numpy()),
         input_example=example,
         pip_requirements=[f"{p}=={package_version(p)}" for p in REQUIREMENTS],
         registered_model_name=MODEL_NAME,
@@ -49,8 +50,8 @@ def log_world_model(model: PrevalenceModel, example: pd.DataFrame) -> str:
     return str(info.registered_model_version)
 
 
-def load_world_model(uri: str) -> PrevalenceModel:
-    """The ``PrevalenceModel`` inside a registered pyfunc (e.g. ``models:/<name>@champion``)."""
+def load_world_model(uri: str) -> WorldPrevalence:
+    """The ``WorldPrevalence`` inside a registered pyfunc (e.g. ``models:/<name>@champion``)."""
     return mlflow.pyfunc.load_model(uri).unwrap_python_model().prevalence_model
 
 

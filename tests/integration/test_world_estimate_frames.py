@@ -59,20 +59,24 @@ def inputs() -> tuple[pd.DataFrame, pd.DataFrame]:
 def test_every_country_with_a_covariate_is_estimated(inputs):
     obs, countries = inputs
     before = obs.copy()
-    model, lco, metrics = fit_world(obs, countries, AS_OF)
+    model, tables, metrics = fit_world(obs, countries, AS_OF)
     estimates = apply_world(model, obs, countries, AS_OF)
     pd.testing.assert_frame_equal(obs, before)
     assert set(ESTIMATE_COLUMNS) <= set(estimates.columns)
     assert "NOC" not in set(estimates["area_id"]) and len(estimates) == 13
-    assert metrics["n_countries"] == 12 and len(lco) == 12  # the value published after AS_OF is unseen
+    assert metrics["n_countries"] == 12 and len(tables["loco_all"]) == 12  # the 2022 value is unseen
+    assert len(tables["loco_estimand"]) == 12 and tables["forward"].empty  # too few known before 2020
     assert (estimates["period"] == 2023).all()
     assert (
         (estimates["p_lo"] <= estimates["prevalence"]) & (estimates["prevalence"] <= estimates["p_hi"])
     ).all()
     nos = estimates.set_index("area_id").loc["NOS"]
     assert np.isnan(nos["observed"]) and pd.isna(nos["intervention_type"])
-    assert nos["covariates_known"] == 1 and "1 of 7 covariates known" in nos["reasons"]
-    assert estimates.set_index("area_id").loc["C00", "observed"] == pytest.approx(40.0)
+    assert nos["covariates_known"] == 1 and "1 of 9 covariates known" in nos["reasons"]
+    assert nos["evidence"] == "covariates" and "covariates only" in nos["reasons"]
+    c00 = estimates.set_index("area_id").loc["C00"]
+    assert c00["observed"] == pytest.approx(40.0) and c00["evidence"] == "survey"
+    assert c00["evidence_series"] == "sdg:5_17" and c00["evidence_year"] == 2018
 
 
 def test_rows_turn_nan_into_null_and_keep_reasons_as_json(inputs):
@@ -86,6 +90,8 @@ def test_rows_turn_nan_into_null_and_keep_reasons_as_json(inputs):
     assert "no government-response data" in reasons["type_reason"]
     assert all({"feature", "label", "contribution"} <= set(d) for d in reasons["drivers"])
     assert rows["C03"]["model_version"] == "1" and rows["C03"]["age_band"] == "5_17"
+    assert (rows["C03"]["evidence"], rows["C03"]["evidence_year"]) == ("survey", 2018)
+    assert nos["evidence"] == "covariates" and nos["evidence_series"] is None and nos["evidence_year"] is None
     assert type_counts(estimates["intervention_type"])["unknown"] == 1
 
 

@@ -73,7 +73,12 @@ def world(tmp_path_factory):
 def test_run_logs_leave_country_out_skill_and_artifacts(world):
     settings, result, _, _ = world
     metrics = result["metrics"]
-    assert metrics["n_countries"] >= 100 and metrics["model_mae"] > 0 and metrics["baseline_mae"] > 0
+    assert metrics["n_countries"] >= 40 and metrics["n_survey_countries"] >= 100
+    assert metrics["model_mae"] == metrics["loco_all_model_mae"] > 0
+    assert metrics["baseline_mae"] == metrics["loco_all_regional_mae"] > 0
+    for variant in ("loco_all", "loco_estimand", "forward"):
+        assert {f"{variant}_{who}_spearman" for who in ("model", "regional", "carried")} <= set(metrics)
+    assert metrics["loco_estimand_n_with_survey"] > 30 and metrics["loco_all_n_with_survey"] == 0
     assert 0.8 <= metrics["interval_coverage"] <= 1.0
     assert result["beats_baseline"] is (metrics["model_mae"] < metrics["baseline_mae"])
     client = MlflowClient(settings.mlflow_tracking_uri, registry_uri=settings.mlflow_tracking_uri)
@@ -87,7 +92,10 @@ def test_run_logs_leave_country_out_skill_and_artifacts(world):
     paths = {a.path for a in client.list_artifacts(result["run_id"])}
     assert paths >= {
         "world_estimates.csv",
-        "validation_leave_country_out.csv",
+        "validation_loco_all.csv",
+        "validation_loco_estimand.csv",
+        "validation_forward.csv",
+        "measurement_offsets.csv",
         "world_map.png",
         "model_card.md",
     }
@@ -161,6 +169,9 @@ def test_every_country_estimated_with_interval_and_type(world, tmp_path, monkeyp
     typed = frame.loc[frame["intervention_type"].notna()]
     assert set(typed["intervention_type"]) <= {"catalyst", "momentum", "inception"} and len(typed) > 50
     assert frame["reasons"].str.contains("risk").all()
+    assert set(frame["evidence"]) == {"survey", "covariates"}
+    own = frame.loc[frame["evidence"] == "survey"]
+    assert own["evidence_series"].notna().all() and own["observed"].notna().all()
 
 
 def test_as_of_before_any_publication_fails_loudly(world):
@@ -175,5 +186,5 @@ def test_publish_on_postgresql_matches_sqlite(world, pg_url, tmp_path):
     ingest_world(pg)
     assert publish_world_estimates(pg) == published[0]
     on_pg, on_sqlite = read_estimates(pg), read_estimates(settings)
-    cols = ["area_id", "period", "prevalence", "p_lo", "p_hi", "intervention_type", "reasons"]
+    cols = ["area_id", "period", "prevalence", "p_lo", "p_hi", "intervention_type", "evidence", "reasons"]
     pd.testing.assert_frame_equal(on_pg[cols], on_sqlite[cols], check_dtype=False)
