@@ -19,7 +19,7 @@ from pipelines.stack.services import Stack
 
 
 def _smtp_sink(port: int, folder: Path) -> int:
-    from pipelines.smtp_server import LocalSmtpServer
+    from pipelines.mail.smtp_server import LocalSmtpServer
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
