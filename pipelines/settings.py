@@ -7,7 +7,7 @@ Paths: ``home`` (``SDG87_HOME``, default ``./var``) holds every piece of local s
 warehouse, the MLflow store and artifacts, Airflow's home, the e-mail outbox, quarantine and reports.
 ``shared_dir`` (``SDG87_SHARED_DIR``, default ``home``) holds the files tasks write for people or for other
 tasks (outbox, quarantine, reports, data docs): on several workers it must be one shared folder
-(docs/adr/0036-distributed-profile-and-shared-state.md).
+(docs/adr/0040-distributed-profile-and-shared-state.md).
 
 Profiles: the local one (SQLite, LocalExecutor) needs nothing set; the distributed one sets
 ``airflow_db_url``, ``celery_broker_url`` and the warehouse/MLflow/SMTP URLs, mapped to Airflow's own
