@@ -8,7 +8,7 @@ export GX_ANALYTICS_ENABLED := false
 UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 PYTEST_ARGS ?=
 
-.PHONY: help install run test test-fast lint format check airflow-ui mlflow-ui benchmark clean
+.PHONY: help install run test test-fast test-distributed lint format check airflow-ui mlflow-ui up down benchmark clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -33,6 +33,9 @@ test: install ## run the whole test suite
 test-fast: install ## run the tests not marked slow
 	$(UV) run --frozen pytest -m "not slow" $(PYTEST_ARGS)
 
+test-distributed: install ## start the Celery stack on free ports, run the chain on two workers, kill one
+	$(UV) run --frozen pytest tests/distributed -m distributed $(PYTEST_ARGS)
+
 lint: install ## ruff, formatting check and the import-layer contracts
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
@@ -47,6 +50,12 @@ airflow-ui: install ## start Airflow (UI + scheduler) on the state in ./var: htt
 
 mlflow-ui: install ## start the MLflow UI on the state in ./var: http://127.0.0.1:5000
 	$(UV) run --frozen sdg87 ui mlflow
+
+up: install ## start the distributed stack (PostgreSQL, Redis, MLflow server, Airflow on Celery) in ./var/stack
+	$(UV) run --frozen python -m pipelines.stack up
+
+down: ## stop the distributed stack started by `make up`
+	$(UV) run --frozen python -m pipelines.stack down
 
 benchmark: install ## print ingest throughput (rows/s) on SQLite and PostgreSQL against COPY
 	$(UV) run --frozen python benchmarks/run_all.py

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from pipelines.airflow_profile import profile_env
 from pipelines.settings import PROJECT_ROOT, Settings
 
 DAGS_FOLDER = PROJECT_ROOT / "dags"
@@ -83,6 +84,7 @@ def airflow_env(settings: Settings, task_retries: int | None = None) -> dict[str
     """Environment for an Airflow process using this project's DAGs and an Airflow home under SDG87_HOME
     (:func:`airflow_paths`); Airflow's servers listen on 127.0.0.1 only.
 
+    The deployment profile's Airflow settings come from :func:`pipelines.airflow_profile.profile_env`.
     ``task_retries`` overrides the DAGs' retry count (``SDG87_TASK_RETRIES``): interactive runs use 0 so a
     failure is reported at once instead of after the retry delays.
     """
@@ -100,6 +102,7 @@ def airflow_env(settings: Settings, task_retries: int | None = None) -> dict[str
             "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
         }
     )
+    env.update(profile_env(settings))
     if task_retries is not None:
         env["SDG87_TASK_RETRIES"] = str(task_retries)
     return env

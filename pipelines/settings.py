@@ -5,6 +5,13 @@ Airflow workers can inject their own environment.
 
 Paths: ``home`` (``SDG87_HOME``, default ``./var``) holds every piece of local state — the SQLite
 warehouse, the MLflow store and artifacts, Airflow's home, the e-mail outbox, quarantine and reports.
+``shared_dir`` (``SDG87_SHARED_DIR``, default ``home``) holds the files tasks write for people or for other
+tasks (outbox, quarantine, reports, data docs): on several workers it must be one shared folder
+(docs/adr/0040-distributed-profile-and-shared-state.md).
+
+Profiles: the local one (SQLite, LocalExecutor) needs nothing set; the distributed one sets
+``airflow_db_url``, ``celery_broker_url`` and the warehouse/MLflow/SMTP URLs, mapped to Airflow's own
+variables in :func:`pipelines.airflow_profile.profile_env`.
 """
 
 from __future__ import annotations
@@ -39,6 +46,20 @@ class Settings(BaseSettings):
     mlflow_artifact_root: str = Field(default="", description="Artifact root URI; default home/mlartifacts.")
     task_retries: int = Field(
         default=2, ge=0, description="Retries of a failed DAG task (`sdg87 run` sets 0 to fail fast)."
+    )
+
+    shared_dir: Path | None = Field(
+        default=None, description="Folder every worker reaches (SDG87_SHARED_DIR); default home."
+    )
+    airflow_db_url: str = Field(
+        default="", description="Airflow metadata DB (SQLAlchemy URL); default SQLite under home/airflow."
+    )
+    celery_broker_url: str = Field(
+        default="", description="Celery broker, e.g. redis://host:6379/0; set = CeleryExecutor."
+    )
+    airflow_api_url: str = Field(
+        default="",
+        description="Base URL of the Airflow API server as workers reach it, e.g. http://host:8080.",
     )
 
     smtp_host: str | None = Field(
@@ -94,10 +115,10 @@ class Settings(BaseSettings):
     brazil_experiment: str = "sdg87-brazil-forced-labour"
     random_seed: int = 87
 
-    @field_validator("home", "data_dir", mode="after")
+    @field_validator("home", "data_dir", "shared_dir", mode="after")
     @classmethod
-    def _absolute(cls, value: Path) -> Path:
-        return value.expanduser().resolve()
+    def _absolute(cls, value: Path | None) -> Path | None:
+        return None if value is None else value.expanduser().resolve()
 
     @model_validator(mode="after")
     def _defaults_under_home(self) -> Settings:
@@ -107,6 +128,13 @@ class Settings(BaseSettings):
             self.mlflow_tracking_uri = f"sqlite:///{self.home / 'mlflow.db'}"
         if not self.mlflow_artifact_root:
             self.mlflow_artifact_root = (self.home / "mlartifacts").as_uri()
+        if self.shared_dir is None:
+            self.shared_dir = self.home
+        if self.celery_broker_url and not self.airflow_db_url:
+            raise ValueError(
+                "SDG87_CELERY_BROKER_URL is set but SDG87_AIRFLOW_DB_URL is not: Celery workers need a "
+                "metadata DB they all reach (PostgreSQL), not the SQLite file under SDG87_HOME"
+            )
         if self.risk_medium >= self.risk_high:
             raise ValueError(
                 f"SDG87_RISK_MEDIUM ({self.risk_medium}) must be below SDG87_RISK_HIGH ({self.risk_high})"
@@ -117,10 +145,11 @@ class Settings(BaseSettings):
             )
         return self
 
-    # Derived folders (created on demand by the steps that write them).
+    # Derived folders (created on demand by the steps that write them). Airflow's home is per machine; the
+    # others are under shared_dir because a task on one worker writes them and people or tasks read them.
     @property
     def outbox_dir(self) -> Path:
-        return self.home / "outbox"
+        return self.shared_dir / "outbox"
 
     @property
     def airflow_home(self) -> Path:
@@ -128,19 +157,26 @@ class Settings(BaseSettings):
 
     @property
     def quarantine_dir(self) -> Path:
-        return self.home / "quarantine"
+        return self.shared_dir / "quarantine"
 
     @property
     def reports_dir(self) -> Path:
-        return self.home / "reports"
+        return self.shared_dir / "reports"
 
     @property
     def gx_dir(self) -> Path:
-        return self.home / "gx"
+        return self.shared_dir / "gx"
 
     def ensure_dirs(self) -> None:
         """Create the local state folders."""
-        for path in (self.home, self.outbox_dir, self.airflow_home, self.quarantine_dir, self.reports_dir):
+        for path in (
+            self.home,
+            self.shared_dir,
+            self.outbox_dir,
+            self.airflow_home,
+            self.quarantine_dir,
+            self.reports_dir,
+        ):
             path.mkdir(parents=True, exist_ok=True)
 
 
