@@ -52,3 +52,20 @@ def out_of_fold_margin(
         test = np.isin(years, block)
         out[test] = fit_margin(~test, test)
     return out
+
+
+def refit_intercept(margin, rate: float, iterations: int = 50) -> float:
+    """The shift ``d`` with ``mean(expit(margin + d)) == rate`` (Newton steps on the log-odds scale);
+    0 when ``rate`` is 0 or 1 or ``margin`` is empty (nothing to match)."""
+    margin = np.asarray(margin, dtype="float64")
+    if len(margin) == 0 or not 0.0 < rate < 1.0:
+        return 0.0
+    d = 0.0
+    for _ in range(iterations):
+        p = expit(margin + d)
+        gap = p.mean() - rate
+        slope = (p * (1.0 - p)).mean()
+        if abs(gap) < 1e-10 or slope <= 0:
+            break
+        d -= gap / slope
+    return float(d)

@@ -43,10 +43,14 @@ INDICATOR_COLUMNS = ["indicator_code", "name", "unit", "source", "description"]
 
 @dataclass(frozen=True)
 class Staged:
-    """A connector's output: the staging ``frame`` and the ``indicators`` it defines (empty for areas)."""
+    """A connector's output: the staging ``frame``, the ``indicators`` it defines (empty for areas) and the
+    input rows it could not place (``unmatched``, e.g. a name no crosswalk entry matches; empty for most
+    sources). Unmatched rows are never published and never dropped silently: the runner counts them in the
+    lineage row and writes them to a report."""
 
     frame: pd.DataFrame
     indicators: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=INDICATOR_COLUMNS))
+    unmatched: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine
 
-from pipelines.ingest.connector import Connector
+from pipelines.ingest.connector import Connector, Staged
 from pipelines.ingest.errors import SourceFormatError
 from pipelines.ingest.publish import publish_areas, publish_observations
 from pipelines.ingest.registry import connector_for
@@ -162,6 +162,23 @@ def _result(connector: Connector, status: str, rows_in: int, rows_published: int
     }
 
 
+def unmatched_report(staged: Staged, settings: Settings, source: str, run_id: str) -> dict:
+    """Write the rows the source could not place to ``<reports_dir>/unmatched/<source>/<run_id>.csv``;
+    returns ``{"unmatched_rows": n, "unmatched_report": path}`` for the lineage summary (empty when none)."""
+    if staged.unmatched.empty:
+        return {}
+    path = settings.reports_dir / "unmatched" / source / f"{run_id}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staged.unmatched.to_csv(path, index=False)
+    return {"unmatched_rows": len(staged.unmatched), "unmatched_report": str(path)}
+
+
+def _with_unmatched(lineage: dict, unmatched: dict) -> dict:
+    if unmatched and lineage["validation_summary"] is not None:
+        lineage["validation_summary"] = json.dumps({**json.loads(lineage["validation_summary"]), **unmatched})
+    return lineage
+
+
 def _stage(connector: Connector, files: dict[str, Path], settings: Settings, engine: Engine, run, checksum):
     """Stage the inputs; a format error is recorded as a ``rejected`` load, mailed, and re-raised."""
     run_id, started = run
@@ -214,6 +231,7 @@ def run_source(
         )
         report = validate_frame(staged.frame, spec)
         rows_in = len(staged.frame)
+        unmatched = unmatched_report(staged, settings, connector.name, run_id)
         status = "published" if report.success else "rejected"
         write_validation_html(
             report, settings.gx_dir, source=connector.name, run_id=run_id,
@@ -222,7 +240,7 @@ def run_source(
         if not report.success:
             qpath = quarantine(staged.frame, settings, connector.name, run_id)
             lineage = _lineage(run_id, connector, files, checksum, "rejected", rows_in, 0, report, started)
-            _insert_lineage(engine, lineage)
+            _insert_lineage(engine, _with_unmatched(lineage, unmatched))
             message = failure_message(connector, files, report, qpath)
             send_operator_notice(settings, connector.name, run_id, "data-quality gate", message)
             raise DataQualityError(message, report, qpath)
@@ -234,7 +252,8 @@ def run_source(
             lineage = _lineage(
                 run_id, connector, files, checksum, "published", rows_in, published, report, started
             )
-            conn.execute(IngestRun.__table__.insert(), [lineage])
-        return _result(connector, "published", rows_in, published, run_id)
+            conn.execute(IngestRun.__table__.insert(), [_with_unmatched(lineage, unmatched)])
+        result = _result(connector, "published", rows_in, published, run_id)
+        return {**result, **unmatched}
     finally:
         engine.dispose()

@@ -47,8 +47,8 @@ def _check_header(path: Path, header: list[str], required: Iterable[str], line: 
     raise SourceFormatError(path, "missing columns", f"{missing} not in header {header[:12]}", line)
 
 
-def _check_rows(path: Path, body: str, required: list[str], first_line: int) -> None:
-    reader = csv.reader(io.StringIO(body))
+def _check_rows(path: Path, body: str, required: list[str], first_line: int, sep: str = ",") -> None:
+    reader = csv.reader(io.StringIO(body), delimiter=sep)
     header = next(reader, None)
     if not header or not any(h.strip() for h in header):
         raise SourceFormatError(path, "empty file", "no header line", first_line)
@@ -62,9 +62,10 @@ def _check_rows(path: Path, body: str, required: list[str], first_line: int) -> 
 
 
 def read_csv_strict(
-    path: Path, required: Iterable[str], skip_lines: int = 0, dtype: dict | None = None
+    path: Path, required: Iterable[str], skip_lines: int = 0, dtype: dict | None = None, sep: str = ","
 ) -> pd.DataFrame:
-    """Read a comma-separated UTF-8 file whose header (after ``skip_lines`` lines) holds ``required``.
+    """Read a ``sep``-separated (default comma) UTF-8 file whose header (after ``skip_lines`` lines) holds
+    ``required``.
 
     Raises :class:`SourceFormatError` for an undecodable byte, an empty file, a wrong delimiter, missing
     columns or a row whose field count differs from the header (e.g. a truncated file).
@@ -73,19 +74,24 @@ def read_csv_strict(
     text = decode_utf8(path)
     parts = text.split("\n", skip_lines)
     body = parts[skip_lines] if len(parts) > skip_lines else ""
-    return read_csv_text(body, path, required, skip_lines + 1, dtype)
+    return read_csv_text(body, path, required, skip_lines + 1, dtype, sep)
 
 
 def read_csv_text(
-    body: str, path: Path, required: Iterable[str], first_line: int = 1, dtype: dict | None = None
+    body: str,
+    path: Path,
+    required: Iterable[str],
+    first_line: int = 1,
+    dtype: dict | None = None,
+    sep: str = ",",
 ) -> pd.DataFrame:
     """Parse CSV ``body`` (header first) read from ``path`` with the checks of :func:`read_csv_strict`.
 
     ``first_line`` is the 1-based line of the header in the file, so errors name the file's own lines.
     """
-    _check_rows(path, body, list(required), first_line)
+    _check_rows(path, body, list(required), first_line, sep)
     try:
-        return pd.read_csv(io.StringIO(body), dtype=dtype)
+        return pd.read_csv(io.StringIO(body), dtype=dtype, sep=sep)
     except (ValueError, pd.errors.ParserError) as exc:
         raise SourceFormatError(path, "unparseable value", str(exc)) from exc
 
