@@ -67,7 +67,8 @@ def inner_scores(
         if y[train].sum() == 0 or y[valid].sum() == 0:
             continue
         for c in candidates:
-            model = make_model(c, features, random_state).fit(frame.loc[train], y[train])
+            # AUPR reads the ranking only: the inner fits skip calibration
+            model = make_model(c, features, random_state, calibrate=False).fit(frame.loc[train], y[train])
             out[c.name].append(
                 float(average_precision_score(y[valid], model.predict_proba(frame.loc[valid])))
             )

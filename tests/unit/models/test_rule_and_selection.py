@@ -118,3 +118,20 @@ def test_count_interval_covers_binomial_outcomes_at_its_level():
         pd.DataFrame({"area_id": ["BRA.1100015", "BRA.1500107"], "p": [0.5, 0.5], "y": [1, 0]})
     )
     assert table["state"].tolist() == ["BRA", "11", "15"] and table.loc[0, "covered"] == 1.0
+
+
+def test_size_effects_are_never_the_headline_driver():
+    from models.drivers import top_drivers
+
+    contrib = pd.DataFrame(
+        {
+            "log_population": [2.0, 1.0],
+            "insp_rescue": [0.5, 0.0],
+            "events_past": [0.0, 0.0],
+            "expected_value": -4.0,
+        }
+    )
+    first, second = top_drivers(contrib, {"insp_rescue": "Inspections here found workers"}, n=3)
+    assert [d["feature"] for d in first] == ["insp_rescue", "log_population"]
+    assert first[0]["label"] == "Inspections here found workers"
+    assert [d["feature"] for d in second] == ["log_population"]  # nothing else moved this score
