@@ -7,10 +7,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from pipelines.ingest.sources.brazil.inspections import CONNECTOR, VINTAGE
-from pipelines.ingest.sources.brazil.name_crosswalk import NAME_ALIASES, code_table, match_codes, place_key
 from pipelines.ingest.errors import SourceFormatError
 from pipelines.ingest.runner import resolve_inputs
+from pipelines.ingest.sources.brazil.inspections import CONNECTOR, VINTAGE
+from pipelines.ingest.sources.brazil.name_crosswalk import NAME_ALIASES, code_table, match_codes, place_key
 from tests.conftest import SAMPLE_DATA
 
 HEADER = '"nm_municipio";"nm_uf";"oper";"ano";"trabalhadores_resgatados"\n'

@@ -23,11 +23,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipelines.ingest.connector import Connector, Staged, finish_observations, indicators_frame, year_start
+from pipelines.ingest.errors import SourceFormatError
+from pipelines.ingest.readers.csv_reader import read_csv_strict, to_number
 from pipelines.ingest.sources.brazil.name_crosswalk import code_table, match_codes
 from pipelines.ingest.sources.brazil.observations import municipality_suite
-from pipelines.ingest.connector import Connector, Staged, finish_observations, indicators_frame, year_start
-from pipelines.ingest.readers.csv_reader import read_csv_strict, to_number
-from pipelines.ingest.errors import SourceFormatError
 
 SOURCE = "br_smartlab_inspections"
 VINTAGE = date(2019, 3, 1)
