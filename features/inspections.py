@@ -58,7 +58,8 @@ def inspection_table(observations: pd.DataFrame) -> pd.DataFrame:
 
 def _neighbour_sum(pairs: pd.DataFrame, values: pd.Series, index: pd.Index) -> pd.Series:
     nb = pairs.loc[pairs["area_id"].isin(index), ["area_id", "neighbour_id"]]
-    summed = nb.assign(v=nb["neighbour_id"].map(values).fillna(0.0)).groupby("area_id")["v"].sum()
+    mapped = nb["neighbour_id"].map(values).astype("float64").fillna(0.0)
+    summed = nb.assign(v=mapped).groupby("area_id")["v"].sum()
     return summed.reindex(index, fill_value=0.0)
 
 

@@ -42,12 +42,21 @@ CANDIDATES: tuple[Candidate, ...] = (
 
 
 def make_model(
-    candidate: Candidate, features: list[str], random_state: int, n_bootstrap: int = 0
+    candidate: Candidate,
+    features: list[str],
+    random_state: int,
+    n_bootstrap: int = 0,
+    calibrate: bool = True,
 ) -> RiskModel:
     """The candidate as an unfitted :class:`RiskModel` (its own inputs, or ``features`` for the wide ones)."""
     inputs = FAMILY_INPUTS.get(candidate.family, list(features))
     return RiskModel(
-        candidate.family, list(inputs), random_state=random_state, n_bootstrap=n_bootstrap, **candidate.params
+        candidate.family,
+        list(inputs),
+        random_state=random_state,
+        n_bootstrap=n_bootstrap,
+        calibrate=calibrate,
+        **candidate.params,
     )
 
 
