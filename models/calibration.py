@@ -28,14 +28,20 @@ def expit(m) -> np.ndarray:
 
 
 def fit_platt(margin, y) -> tuple[float, float]:
-    """``(a, b)`` of ``P(y=1) = expit(a * margin + b)``; identity ``(1, 0)`` when ``y`` has one class."""
+    """``(a, b)`` of ``P(y=1) = expit(a * margin + b)``; identity ``(1, 0)`` when ``y`` has one class, and
+    slope 1 when the fit would not be increasing (calibration never reverses a ranking)."""
     margin = np.asarray(margin, dtype="float64").reshape(-1, 1)
     y = np.asarray(y, dtype="int64")
     if len(np.unique(y)) < 2:
         return 1.0, 0.0
     # Nearly unpenalised: Platt has two parameters and thousands of rows.
     lr = LogisticRegression(C=1e6, max_iter=1000).fit(margin, y)
-    return float(lr.coef_[0, 0]), float(lr.intercept_[0])
+    a, b = float(lr.coef_[0, 0]), float(lr.intercept_[0])
+    if a <= 0.0:
+        # A calibration map must keep the model's ranking: a flat or reversed fit (a fold with a handful of
+        # events) is no evidence against it. Keep the slope at 1; the intercept is matched to the rate.
+        return 1.0, float(logit(y.mean())[()] - np.median(margin))
+    return a, b
 
 
 def out_of_fold_margin(
