@@ -4,7 +4,7 @@ One row per (``area_id``, target ``year``); ``period`` is 1 January of the targe
 year ``t`` uses observations with period year < ``t`` and vintage < 1 January ``t``; employer-list events
 use period < ``t`` only (their vintages are all later list editions; see
 docs/adr/0020-brazil-target-and-label-vintage.md), and so does the inspection record
-(docs/adr/0036-brazil-inspection-history.md).
+(docs/adr/0038-brazil-inspection-history.md).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Input: an inspection table (:func:`inspection_table`: ``area_id``, ``year``, ``inspections``,
 ``inspections_rescue``, ``rescued``), one row per inspected municipality-year. Only inspection years before
 the target year are used. The record is retrospective by inspection year, like the employer list: its
-vintage gates "as of a date" inputs, not the target years (docs/adr/0036-brazil-inspection-history.md).
+vintage gates "as of a date" inputs, not the target years (docs/adr/0038-brazil-inspection-history.md).
 
 Effort and outcome are kept apart: ``insp_total`` counts every inspection (where inspectors went),
 ``insp_rescue`` those that found and rescued workers, ``insp_no_rescue`` those that found nobody.

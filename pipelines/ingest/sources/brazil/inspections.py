@@ -10,7 +10,7 @@ Output observations (source ``br_smartlab_inspections``, ``freq`` year, ``period
 - ``fl_inspections`` (inspections, count), ``fl_inspections_rescue`` (inspections that rescued ≥ 1 worker,
   count) and ``fl_rescued_workers`` (workers rescued, count), one row each per inspected municipality-year.
 - ``vintage`` = :data:`VINTAGE` for every row: the file carries no publication date per row; its last
-  year (2018, partial) was published in early 2019 (docs/adr/0036-brazil-inspection-history.md).
+  year (2018, partial) was published in early 2019 (docs/adr/0038-brazil-inspection-history.md).
 Rows whose name matches no municipality are not published and are listed in :attr:`Staged.unmatched`
 (file line, name, state, year, workers rescued); the runner counts them in the lineage row and writes them
 to a report.
