@@ -118,7 +118,9 @@ def as_published_inputs(raw: RawInputs, as_of: date, last_feature_year: int | No
     """
     observations = raw.observations
     by_edition = observations["indicator_code"].isin([EVENTS_CODE, WORKERS_CODE, *INSPECTION_CODES])
-    kept = pd.concat([observations.loc[~by_edition], known_on(observations.loc[by_edition], as_of)]).sort_index()
+    kept = pd.concat(
+        [observations.loc[~by_edition], known_on(observations.loc[by_edition], as_of)]
+    ).sort_index()
     events = kept.loc[(kept["indicator_code"] == EVENTS_CODE) & (pd.to_numeric(kept["value"]) > 0)]
     if events.empty:
         raise MissingInputError(f"no employer-list edition was published by {as_of.isoformat()}")
