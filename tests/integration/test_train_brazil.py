@@ -104,7 +104,7 @@ def test_backtest_table_covers_every_window_and_model(trained):
     assert set(table["model"]) == set(result["gate"])
     assert set(table["horizon"]) == {1, 2}
     assert (table["origin"] < table["target_year"]).all()
-    # every window has all six models
+    # every window has every model of the line-up
     assert (
         table.groupby(["label_basis", "as_of", "horizon", "target_year"]).size() == len(result["gate"])
     ).all()  # every model of the line-up
