@@ -1,4 +1,5 @@
-"""Ingest the Brazil study area: municipalities and states with boundaries, employer-list events,
+"""Ingest the Brazil study area: municipalities and states with boundaries, employer-list events, the
+slave-labour inspection record 2003-2018,
 census covariates and population estimates.
 
 Reads the files under `SDG87_DATA_DIR/brazil/`; writes `area`, `indicator`, `observation` and one

@@ -3,7 +3,8 @@
 One row per (``area_id``, target ``year``); ``period`` is 1 January of the target year. Every value for
 year ``t`` uses observations with period year < ``t`` and vintage < 1 January ``t``; employer-list events
 use period < ``t`` only (their vintages are all later list editions; see
-docs/adr/0020-brazil-target-and-label-vintage.md).
+docs/adr/0020-brazil-target-and-label-vintage.md), and so does the inspection record
+(docs/adr/0044-brazil-inspection-history.md).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from features.catalog import FEATURE_LABELS
 from features.covariates import area_features, census_features, population_features
 from features.events import event_table
 from features.history import history_features, state_event_rate
+from features.inspections import inspection_features, inspection_table, past_event_totals
 from features.spatial import neighbour_event_features
 
 FEATURE_ORDER = list(FEATURE_LABELS)
@@ -29,18 +31,24 @@ def features_for_year(
     pairs: pd.DataFrame,
     year: int,
     first_year: int,
+    inspections: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Wide features for one target ``year``: index ``area_id``, columns in :data:`FEATURE_ORDER`.
 
     ``obs`` is a :func:`features.asof.with_years` frame, ``events`` its event table, ``areas`` has
-    ``area_id``, ``parent_id``, ``area_km2``; ``pairs`` comes from ``features.spatial.neighbour_pairs``.
+    ``area_id``, ``parent_id``, ``area_km2``; ``pairs`` comes from ``features.spatial.neighbour_pairs``;
+    ``inspections`` is its ``features.inspections.inspection_table`` (computed from ``obs`` when omitted).
     """
+    if inspections is None:
+        inspections = inspection_table(obs)
     area_ids = pd.Index(areas["area_id"], name="area_id")
     known = known_before(obs, year)
     parents = areas.set_index("area_id")["parent_id"]
     parts = [
         history_features(events, area_ids, year, first_year),
         neighbour_event_features(pairs, events, area_ids, year),
+        past_event_totals(events, pairs, area_ids, year),
+        inspection_features(inspections, pairs, area_ids, year),
         state_event_rate(events, parents, year).reindex(area_ids).to_frame(),
         census_features(known, area_ids, year),
         population_features(known, area_ids, year),
@@ -61,9 +69,10 @@ def build_feature_panel(
         raise ValueError("areas has duplicate area_id values")
     obs = with_years(observations)
     events = event_table(obs)
+    inspections = inspection_table(obs)
     frames = []
     for year in years:
-        wide = features_for_year(obs, events, areas, pairs, year, first_year)
+        wide = features_for_year(obs, events, areas, pairs, year, first_year, inspections)
         frames.append(wide.reset_index().assign(period=date(year, 1, 1)))
     if not frames:
         return pd.DataFrame(columns=["area_id", "period", *FEATURE_ORDER])

@@ -28,14 +28,20 @@ def expit(m) -> np.ndarray:
 
 
 def fit_platt(margin, y) -> tuple[float, float]:
-    """``(a, b)`` of ``P(y=1) = expit(a * margin + b)``; identity ``(1, 0)`` when ``y`` has one class."""
+    """``(a, b)`` of ``P(y=1) = expit(a * margin + b)``; identity ``(1, 0)`` when ``y`` has one class, and
+    slope 1 when the fit would not be increasing (calibration never reverses a ranking)."""
     margin = np.asarray(margin, dtype="float64").reshape(-1, 1)
     y = np.asarray(y, dtype="int64")
     if len(np.unique(y)) < 2:
         return 1.0, 0.0
     # Nearly unpenalised: Platt has two parameters and thousands of rows.
     lr = LogisticRegression(C=1e6, max_iter=1000).fit(margin, y)
-    return float(lr.coef_[0, 0]), float(lr.intercept_[0])
+    a, b = float(lr.coef_[0, 0]), float(lr.intercept_[0])
+    if a <= 0.0:
+        # A calibration map must keep the model's ranking: a flat or reversed fit (a fold with a handful of
+        # events) is no evidence against it. Keep the slope at 1; the intercept is matched to the rate.
+        return 1.0, float(logit(y.mean())[()] - np.median(margin))
+    return a, b
 
 
 def out_of_fold_margin(
@@ -52,3 +58,20 @@ def out_of_fold_margin(
         test = np.isin(years, block)
         out[test] = fit_margin(~test, test)
     return out
+
+
+def refit_intercept(margin, rate: float, iterations: int = 50) -> float:
+    """The shift ``d`` with ``mean(expit(margin + d)) == rate`` (Newton steps on the log-odds scale);
+    0 when ``rate`` is 0 or 1 or ``margin`` is empty (nothing to match)."""
+    margin = np.asarray(margin, dtype="float64")
+    if len(margin) == 0 or not 0.0 < rate < 1.0:
+        return 0.0
+    d = 0.0
+    for _ in range(iterations):
+        p = expit(margin + d)
+        gap = p.mean() - rate
+        slope = (p * (1.0 - p)).mean()
+        if abs(gap) < 1e-10 or slope <= 0:
+            break
+        d -= gap / slope
+    return float(d)

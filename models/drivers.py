@@ -19,15 +19,25 @@ def contributions(booster: lgb.Booster, X: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(values, index=X.index, columns=[*X.columns, "expected_value"])
 
 
-def top_drivers(contrib: pd.DataFrame, labels: Mapping[str, str], n: int = 3) -> list[list[dict]]:
-    """Per row, the ``n`` largest |contribution| features, signed, largest first.
+# Size effects: reported, but never ahead of what an officer can act on (what inspections found, here and
+# nearby). A bigger municipality simply has more establishments.
+SIZE_FEATURES = frozenset({"log_population", "log_area_km2", "n_neighbours"})
+
+
+def top_drivers(
+    contrib: pd.DataFrame, labels: Mapping[str, str], n: int = 3, size: frozenset[str] = SIZE_FEATURES
+) -> list[list[dict]]:
+    """Per row, the ``n`` largest |contribution| features, signed; features in ``size`` come after every
+    other non-zero driver (they are the headline only when nothing else moved the score).
 
     Each driver is ``{"feature", "label", "contribution"}`` (log-odds); zero contributions are left out.
     """
     features = contrib.drop(columns="expected_value", errors="ignore")
     names = features.columns.to_numpy()
     values = features.to_numpy(dtype="float64")
-    order = np.argsort(-np.abs(values), axis=1, kind="stable")[:, :n]
+    is_size = np.isin(names, list(size))
+    key = np.where(is_size[None, :] & (values != 0.0), 1e6, 0.0) - np.abs(values)
+    order = np.argsort(key, axis=1, kind="stable")[:, :n]
     out: list[list[dict]] = []
     for row, idx in zip(values, order, strict=True):
         out.append(

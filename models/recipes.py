@@ -1,12 +1,14 @@
-"""The Brazil model line-up, as factories the backtest fits: two learned models and four baselines.
+"""The Brazil model line-up, as factories the backtest fits, and the champion choice.
 
 Every factory returns an unfitted object with ``fit(frame, y)`` and ``predict_proba(frame)``; the frame is
-the wide feature table (plus ``year``). ``features`` are the columns the learned models read.
+the wide feature table (plus ``year``). ``features`` are the columns the wide learned models read. The
+"past events + population" rule is a candidate like any other: it is the reference every other model is
+compared with (``models.paired_bootstrap``), and the champion when nothing beats it beyond doubt.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from models.baselines import (
     HistoricalFrequencyBaseline,
@@ -15,17 +17,24 @@ from models.baselines import (
     PopulationRateBaseline,
 )
 from models.risk_model import RiskModel
+from models.rule import RULE_INPUTS
+from models.selection import CANDIDATES, NestedSelection
 
-LEARNED = ("lightgbm", "logistic")
-BASELINES = ("persistence", "historical_frequency", "population_rate", "neighbour_rate")
+REFERENCE = "rule"
+LEARNED = ("selected", "effort_logistic", "lightgbm", "logistic")
+BASELINES = (REFERENCE, "persistence", "historical_frequency", "population_rate", "neighbour_rate")
 LABELS = {
-    "lightgbm": "LightGBM",
-    "logistic": "Regularised logistic (CLRIM-style)",
+    "selected": "Nested selection (family and strength chosen inside the training years)",
+    "effort_logistic": "Inspection-effort logistic (strength chosen inside the training years)",
+    "lightgbm": "LightGBM (every feature)",
+    "logistic": "Regularised logistic (every feature)",
+    "rule": 'Rule "past events + population"',
     "persistence": "Persistence",
     "historical_frequency": "Historical frequency",
     "population_rate": "Population-scaled rate",
     "neighbour_rate": "Neighbour rate",
 }
+EFFORT_CANDIDATES = tuple(c for c in CANDIDATES if c.family == "effort_logistic")
 
 
 def model_lineup(
@@ -37,8 +46,15 @@ def model_lineup(
         return lambda: RiskModel(family, list(features), random_state=random_state, n_bootstrap=n_bootstrap)
 
     return {
+        "selected": lambda: NestedSelection(list(features), random_state, n_bootstrap),
+        "effort_logistic": lambda: NestedSelection(
+            list(features), random_state, n_bootstrap, EFFORT_CANDIDATES
+        ),
         "lightgbm": learned("lightgbm"),
         "logistic": learned("logistic"),
+        "rule": lambda: RiskModel(
+            REFERENCE, list(RULE_INPUTS), random_state=random_state, n_bootstrap=n_bootstrap
+        ),
         "persistence": PersistenceBaseline,
         "historical_frequency": HistoricalFrequencyBaseline,
         "population_rate": PopulationRateBaseline,
@@ -46,20 +62,26 @@ def model_lineup(
     }
 
 
-def choose_model(gate: dict[str, float]) -> tuple[str, str]:
-    """The model to register and why, from each model's gate AUPR.
+def choose_champion(gate: Mapping[str, float], passes: Mapping[str, bool]) -> tuple[str, str]:
+    """The model to register and why.
 
-    LightGBM when it beats every other model (baselines *and* the logistic model); otherwise the best
-    model of the line-up, with a sentence saying LightGBM did not beat it.
+    ``gate``: model → gate AUPR (mean horizon-1 backtest AUPR); ``passes``: model → whether its paired
+    bootstrap interval of the AUPR difference with the rule lies above zero. The champion is the model
+    with the best gate AUPR among those that pass; the rule when none does.
     """
-    others = {k: v for k, v in gate.items() if k != "lightgbm"}
-    strongest = max(others, key=lambda k: others[k])
-    if gate["lightgbm"] > others[strongest]:
-        return "lightgbm", (
-            f"LightGBM ({gate['lightgbm']:.4f}) beats the strongest alternative, "
-            f"{LABELS[strongest]} ({others[strongest]:.4f})"
+    passing = {k: v for k, v in gate.items() if k != REFERENCE and passes.get(k, False)}
+    rule = gate.get(REFERENCE, float("nan"))
+    if passing:
+        best = max(passing, key=lambda k: passing[k])
+        return best, (
+            f'{LABELS.get(best, best)} ({passing[best]:.4f}) beats the rule "past events + population" '
+            f"({rule:.4f}): the bootstrap interval of the AUPR difference is above zero"
         )
-    return strongest, (
-        f"LightGBM ({gate['lightgbm']:.4f}) does not beat {LABELS[strongest]} ({others[strongest]:.4f}), "
-        f"which is registered instead"
+    strongest = max((k for k in gate if k != REFERENCE), key=lambda k: gate[k], default=None)
+    detail = (
+        f"; the strongest alternative, {LABELS.get(strongest, strongest)} ({gate[strongest]:.4f}), "
+        f"is not better beyond doubt"
+        if strongest is not None
+        else ""
     )
+    return REFERENCE, f'The rule "past events + population" ({rule:.4f}) is kept{detail}'

@@ -22,8 +22,10 @@ from models.baselines import (
     PopulationRateBaseline,
     logistic_baseline,
 )
-from models.calibration import expit, fit_platt, logit, out_of_fold_margin
+from models.calibration import expit, fit_platt, logit, out_of_fold_margin, refit_intercept
+from models.effort import EFFORT_FEATURES, effort_logistic
 from models.lightgbm_model import make_classifier
+from models.rule import RULE_INPUTS, PastEventsPopulationRule
 
 # A baseline can be the champion when no learned model beats it. Its inputs: the first one carries its
 # whole contribution (the others only normalise it, e.g. years of history).
@@ -32,14 +34,17 @@ BASELINE_INPUTS: dict[str, list[str]] = {
     "historical_frequency": ["event_years_past", "history_years"],
     "population_rate": ["log_population"],
     "neighbour_rate": ["nbr_with_event_3y", "n_neighbours"],
+    "rule": list(RULE_INPUTS),
 }
+# Learned families that read a fixed, compact input list rather than every model feature.
+FAMILY_INPUTS: dict[str, list[str]] = {**BASELINE_INPUTS, "effort_logistic": list(EFFORT_FEATURES)}
 BASELINE_CLASSES = {
     "persistence": PersistenceBaseline,
     "historical_frequency": HistoricalFrequencyBaseline,
     "population_rate": PopulationRateBaseline,
     "neighbour_rate": NeighbourRateBaseline,
 }
-FAMILIES = ("lightgbm", "logistic", *BASELINE_INPUTS)
+FAMILIES = ("lightgbm", "logistic", "effort_logistic", "rule", *BASELINE_INPUTS)
 
 
 class RiskModel:
@@ -53,6 +58,8 @@ class RiskModel:
         calibrate: bool = True,
         n_bootstrap: int = 0,
         alpha: float = 0.1,
+        C: float = 0.1,
+        level: str = "latest_year",
     ):
         self.family = family
         self.features = features
@@ -60,12 +67,18 @@ class RiskModel:
         self.calibrate = calibrate
         self.n_bootstrap = n_bootstrap
         self.alpha = alpha
+        self.C = C
+        self.level = level
 
     def _estimator(self, seed: int):
         if self.family == "lightgbm":
             return make_classifier(seed)
         if self.family == "logistic":
-            return logistic_baseline(seed)
+            return logistic_baseline(seed, C=self.C)
+        if self.family == "effort_logistic":
+            return effort_logistic(seed, C=self.C)
+        if self.family == "rule":
+            return PastEventsPopulationRule()
         if self.family in BASELINE_CLASSES:
             return BASELINE_CLASSES[self.family]()
         raise ValueError(f"unknown model family {self.family!r}; expected one of {FAMILIES}")
@@ -73,13 +86,25 @@ class RiskModel:
     def _margin(self, estimator, X: pd.DataFrame) -> np.ndarray:
         if self.family == "lightgbm":
             return np.asarray(estimator.predict_proba(X, raw_score=True), dtype="float64")
-        if self.family == "logistic":
+        if self.family in ("logistic", "effort_logistic", "rule"):
             return np.asarray(estimator.decision_function(X), dtype="float64")
         return logit(estimator.predict_proba(X)[:, 1])
 
-    def fit(self, frame: pd.DataFrame, y) -> RiskModel:
-        """Fit on ``frame`` (features + ``year``); ``y`` is 0/1 per row."""
+    def _inputs(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The estimator's input columns; the rule also ranks within ``year`` when the frame has it."""
         X = frame[self.features].astype("float64")
+        if self.family == "rule" and "year" in frame.columns:
+            X = X.assign(year=frame["year"].to_numpy())
+        return X
+
+    def fit(self, frame: pd.DataFrame, y) -> RiskModel:
+        """Fit on ``frame`` (features + ``year``); ``y`` is 0/1 per row.
+
+        With ``level="latest_year"`` the calibrated intercept is then shifted so that the mean probability
+        over the last training label year equals that year's event rate (the base rate moves from year to
+        year; the Platt slope is kept). ``level="pooled"`` keeps the Platt intercept.
+        """
+        X = self._inputs(frame)
         y = np.asarray(y, dtype="int64")
         self.estimator_ = self._estimator(self.random_state).fit(X, y)
         self.prior_ = float(logit(max(min(y.mean(), 1 - 1e-6), 1e-6))) if len(y) else 0.0
@@ -96,6 +121,12 @@ class RiskModel:
             oof = out_of_fold_margin(years, fold)
             if oof is not None:
                 self.platt_ = fit_platt(oof, y)
+        self.shift_ = 0.0
+        if self.level == "latest_year" and "year" in frame.columns and len(y):
+            last = frame["year"].to_numpy() == frame["year"].max()
+            a, b = self.platt_
+            margin = a * self._margin(self.estimator_, X.loc[last]) + b
+            self.shift_ = refit_intercept(margin, float(y[last].mean()))
         rng = np.random.default_rng(self.random_state)
         self.bootstrap_ = []
         for b in range(self.n_bootstrap):
@@ -107,19 +138,18 @@ class RiskModel:
 
     def _calibrated(self, margin: np.ndarray) -> np.ndarray:
         a, b = self.platt_
-        return expit(a * margin + b)
+        return expit(a * margin + b + getattr(self, "shift_", 0.0))
 
     def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
         """Calibrated P(event) per row, shape (n,)."""
-        X = frame[self.features].astype("float64")
-        return self._calibrated(self._margin(self.estimator_, X))
+        return self._calibrated(self._margin(self.estimator_, self._inputs(frame)))
 
     def interval(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         """``(p_lo, p_hi)``: bootstrap quantiles, widened to contain ``p``; ``(p, p)`` without bootstrap."""
         p = self.predict_proba(frame)
         if not self.bootstrap_:
             return p, p
-        X = frame[self.features].astype("float64")
+        X = self._inputs(frame)
         draws = np.vstack([self._calibrated(self._margin(est, X)) for est in self.bootstrap_])
         lo = np.quantile(draws, self.alpha / 2, axis=0)
         hi = np.quantile(draws, 1 - self.alpha / 2, axis=0)
@@ -128,20 +158,33 @@ class RiskModel:
     def contributions(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Signed contributions in calibrated log-odds: one column per feature plus ``expected_value``;
         per row they sum to the calibrated log-odds of ``predict_proba``."""
-        X = frame[self.features].astype("float64")
+        X = self._inputs(frame)
         a, b = self.platt_
         if self.family == "lightgbm":
             raw = np.asarray(self.estimator_.booster_.predict(X, pred_contrib=True))
             out = pd.DataFrame(raw, index=frame.index, columns=[*self.features, "expected_value"])
-        elif self.family == "logistic":
+        elif self.family in ("logistic", "effort_logistic"):
             out = _linear_contributions(self.estimator_, X)
+        elif self.family == "rule":
+            out = _rule_contributions(self.estimator_, X, list(self.features))
         else:  # a rate baseline: everything above the training base rate comes from its input
             out = pd.DataFrame(0.0, index=frame.index, columns=[*self.features, "expected_value"])
             out[self.features[0]] = self._margin(self.estimator_, X) - self.prior_
             out["expected_value"] = self.prior_
         out = out * a
-        out["expected_value"] = out["expected_value"] + b
+        out["expected_value"] = out["expected_value"] + b + getattr(self, "shift_", 0.0)
         return out
+
+
+def _rule_contributions(rule: PastEventsPopulationRule, X: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The rule's weight × each input's fractional rank; the intercept is the expected value."""
+    parts = X.loc[:, columns].astype("float64").fillna(-np.inf)
+    ranks = (
+        parts.groupby(X["year"].to_numpy()).rank(pct=True) if "year" in X.columns else parts.rank(pct=True)
+    )
+    out = ranks * rule.coef_
+    out["expected_value"] = rule.intercept_
+    return out
 
 
 def _linear_contributions(pipeline, X: pd.DataFrame) -> pd.DataFrame:
@@ -149,6 +192,7 @@ def _linear_contributions(pipeline, X: pd.DataFrame) -> pd.DataFrame:
     z = pipeline[:-1].transform(X)
     names = pipeline[:-1].get_feature_names_out(list(X.columns))
     lr = pipeline[-1]
+    z = z.reindex(columns=names) if isinstance(z, pd.DataFrame) else z
     terms = pd.DataFrame(np.asarray(z) * lr.coef_[0], index=X.index, columns=names)
     out = pd.DataFrame(0.0, index=X.index, columns=list(X.columns))
     for name in names:

@@ -27,6 +27,7 @@ from features.events import (
     label_frame,
     with_feedback,
 )
+from features.inspections import INSPECTION_CODES
 from features.spatial import neighbour_pairs
 from pipelines.brazil.features import (
     STUDY,
@@ -108,16 +109,18 @@ def load_raw_inputs(conn: Connection) -> RawInputs:
 
 
 def as_published_inputs(raw: RawInputs, as_of: date, last_feature_year: int | None = None) -> TrainingInputs:
-    """Features and labels rebuilt keeping only employer-list rows whose edition (``vintage``) was
-    published on or before ``as_of``; other sources keep their own as-of rules (features.asof). Feedback
+    """Features and labels rebuilt keeping only employer-list and inspection-record rows whose edition
+    (``vintage``) was published on or before ``as_of``; other sources keep their own as-of rules (features.asof). Feedback
     adds a positive label only when its confirmation was known on or before ``as_of``.
 
     Feature years run from the first label year + 1 to ``last_feature_year`` (default: last label + 1).
     Raises :class:`MissingInputError` when no edition was published by ``as_of``.
     """
     observations = raw.observations
-    is_label = observations["indicator_code"].isin([EVENTS_CODE, WORKERS_CODE])
-    kept = pd.concat([observations.loc[~is_label], known_on(observations.loc[is_label], as_of)]).sort_index()
+    by_edition = observations["indicator_code"].isin([EVENTS_CODE, WORKERS_CODE, *INSPECTION_CODES])
+    kept = pd.concat(
+        [observations.loc[~by_edition], known_on(observations.loc[by_edition], as_of)]
+    ).sort_index()
     events = kept.loc[(kept["indicator_code"] == EVENTS_CODE) & (pd.to_numeric(kept["value"]) > 0)]
     if events.empty:
         raise MissingInputError(f"no employer-list edition was published by {as_of.isoformat()}")

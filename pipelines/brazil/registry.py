@@ -60,20 +60,19 @@ def load_risk_model(uri: str) -> RiskModel:
 def _gate_metrics(client, version) -> tuple[float, float, str | None]:
     run = client.get_run(version.run_id)
     metrics = run.data.metrics
-    return (
-        metrics.get("aupr", float("nan")),
-        metrics.get("best_baseline_aupr", float("nan")),
-        run.data.tags.get("heldout_year"),
-    )
+    best = metrics.get("best_baseline_aupr", float("nan"))
+    if metrics.get("gate_pass") == 1.0:  # chosen against the rule by its bootstrap interval (models.recipes)
+        best = -np.inf
+    return (metrics.get("aupr", float("nan")), best, run.data.tags.get("heldout_year"))
 
 
 def promote_brazil(model_version: str | int, settings: Settings | None = None) -> dict:
     """Make ``model_version`` the ``champion`` if it passes the gate; returns ``promoted``,
     ``champion_version`` and ``reason``.
 
-    Gate: the run's gate AUPR (mean horizon-1 backtest AUPR over the configured years) > the strongest
-    other model of the same run (every baseline, the logistic model and LightGBM, whichever was not
-    registered), and > the current champion's when both were evaluated up to the same last year (a tie
+    Gate: the run chose the model against the rule "past events + population" by the paired bootstrap
+    interval (metric ``gate_pass`` = 1: a learned model whose AUPR interval lies above zero, else the rule
+    itself); runs without that metric need a gate AUPR above the strongest other model of the run; and > the current champion's when both were evaluated up to the same last year (a tie
     keeps the champion). Promoting the version that already is champion reports success.
     """
     settings = settings or get_settings()
@@ -83,7 +82,7 @@ def promote_brazil(model_version: str | int, settings: Settings | None = None) -
     aupr, best, year = _gate_metrics(client, candidate)
     champion = version_by_alias(client, name, CHAMPION)
     keep = str(champion.version) if champion is not None else None
-    if not (np.isfinite(aupr) and np.isfinite(best) and aupr > best):
+    if not (np.isfinite(aupr) and (np.isfinite(best) or best == -np.inf) and aupr > best):
         reason = f"gate AUPR {aupr:.4f} does not beat the strongest baseline ({best:.4f})"
         return {"promoted": False, "champion_version": keep, "reason": reason}
     suffix = ""
@@ -97,5 +96,10 @@ def promote_brazil(model_version: str | int, settings: Settings | None = None) -
             reason = f"gate AUPR {aupr:.4f} does not beat champion v{champion.version} ({champ_aupr:.4f}, {champ_year})"
             return {"promoted": False, "champion_version": keep, "reason": reason}
     client.set_registered_model_alias(name, CHAMPION, candidate.version)
-    reason = f"gate AUPR {aupr:.4f} beats the strongest baseline ({best:.4f}){suffix}"
+    against = (
+        "chosen against the rule by its bootstrap interval"
+        if best == -np.inf
+        else f"beats the strongest baseline ({best:.4f})"
+    )
+    reason = f"gate AUPR {aupr:.4f} {against}{suffix}"
     return {"promoted": True, "champion_version": str(candidate.version), "reason": reason}

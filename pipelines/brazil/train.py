@@ -18,11 +18,12 @@ import pandas as pd
 from features.catalog import FEATURE_LABELS, FEATURE_SET, MODEL_FEATURES
 from features.errors import MissingInputError
 from models.backtest import horizon_examples, rolling_origin, window_frames
-from models.recipes import choose_model, model_lineup
-from models.risk_model import BASELINE_INPUTS, RiskModel
+from models.recipes import choose_champion, model_lineup
+from models.risk_model import FAMILY_INPUTS, RiskModel
 from models.windows import BRAZIL_BACKTEST, BacktestConfig, BacktestWindow, backtest_windows
 from pipelines.brazil.artifacts.map import class_cuts, load_area_shapes, risk_map_figure
 from pipelines.brazil.artifacts.report import log_run_artifacts
+from pipelines.brazil.comparison import compare_backtest, log_comparison
 from pipelines.brazil.inputs import (
     TrainingInputs,
     as_published_inputs,
@@ -37,6 +38,7 @@ from pipelines.warehouse.engine import make_engine
 __all__ = ["N_BOOTSTRAP", "promote_brazil", "run_backtest", "fit_risk_model", "train_brazil"]
 
 HORIZON = 1
+NESTED = ("selected", "effort_logistic")  # families whose inputs and strength are chosen at fit time
 N_BOOTSTRAP = 10  # refits of the registered model for its per-area interval (90 %)
 BACKTEST_BOOTSTRAP = 4  # refits per backtest window where coverage is checked
 
@@ -94,11 +96,15 @@ def fit_risk_model(
     through: int | None = None,
 ) -> RiskModel:
     """The ``family`` recipe fitted at ``horizon`` on every training label year from the config's first
-    through ``through`` (default ``inputs.last``)."""
+    through ``through`` (default ``inputs.last``). For a nested family (:data:`NESTED`) the candidate is
+    chosen inside those years and the chosen, refitted model is returned."""
     examples = horizon_examples(inputs.panel, inputs.labels, horizon)
     start = max(config.first_train_label_year, inputs.first + horizon)
     examples = examples.loc[(examples["year"] >= start) & (examples["year"] <= (through or inputs.last))]
-    features = BASELINE_INPUTS.get(family, list(MODEL_FEATURES))
+    if family in NESTED:
+        selection = model_lineup(list(MODEL_FEATURES), seed, n_bootstrap)[family]()
+        return selection.fit(examples, examples["y"].to_numpy()).model_
+    features = FAMILY_INPUTS.get(family, list(MODEL_FEATURES))
     model = RiskModel(family, list(features), random_state=seed, n_bootstrap=n_bootstrap)
     return model.fit(examples, examples["y"].to_numpy())
 
@@ -151,7 +157,8 @@ def train_brazil(
     if table.empty:
         raise MissingInputError("no backtest window has a training event: too few labelled years to evaluate")
     gate = gate_scores(table, config)
-    family, choice = choose_model(gate)
+    comparison = compare_backtest(preds, latest, seed, config.first_train_label_year)
+    family, choice = choose_champion(gate, comparison.passes(config.gate_horizon))
     model = fit_risk_model(latest, family, HORIZON, config, seed, N_BOOTSTRAP)
     held = table.loc[
         (table["label_basis"] == "latest_edition")
@@ -163,9 +170,11 @@ def train_brazil(
     experiment_id = ensure_experiment(client, settings.brazil_experiment, settings.mlflow_artifact_root)
     with mlflow.start_run(experiment_id=experiment_id, run_name=f"brazil-{family}-to-{latest.last}") as run:
         mlflow.log_params(_run_params(model, config, latest))
-        mlflow.log_metrics(_run_metrics(table, gate, family))
+        mlflow.log_metrics({**_run_metrics(table, gate, family), "gate_pass": 1.0})
         _log_steps(table)
+        log_comparison(comparison, family, model, latest)
         mlflow.set_tags(_run_tags(latest, family, choice, config))
+        mlflow.set_tag("registered_candidate", candidate_name(model))
         log_run_artifacts(table, preds, model, latest, family, choice, config)
         _log_risk_map(model, latest, shapes, settings)
         example = input_example(latest.panel, list(model.features))
@@ -198,6 +207,8 @@ def _log_risk_map(model: RiskModel, latest: TrainingInputs, shapes, settings: Se
 def _run_params(model: RiskModel, config: BacktestConfig, latest: TrainingInputs) -> dict:
     return {
         "model_family": model.family,
+        "model_C": model.C,
+        "calibration_level": model.level,
         "horizon": HORIZON,
         "train_years": f"{max(config.first_train_label_year, latest.first + 1)}-{latest.last}",
         "heldout_year": latest.last,
@@ -213,6 +224,11 @@ def _run_params(model: RiskModel, config: BacktestConfig, latest: TrainingInputs
         "n_features": len(model.features),
         "labels_from_feedback": latest.labels_from_feedback,
     }
+
+
+def candidate_name(model: RiskModel) -> str:
+    """``family`` or ``family(C=…)`` for the logistic families: what the registered refit is."""
+    return f"{model.family}(C={model.C})" if "logistic" in model.family else model.family
 
 
 def _run_tags(latest: TrainingInputs, family: str, choice: str, config: BacktestConfig) -> dict:

@@ -44,10 +44,14 @@ CATEGORY_COLUMNS = ["area_id", "indicator_code", "source", "freq", "unit"]
 
 @dataclass(frozen=True)
 class Staged:
-    """A connector's output: the staging ``frame`` and the ``indicators`` it defines (empty for areas)."""
+    """A connector's output: the staging ``frame``, the ``indicators`` it defines (empty for areas) and the
+    input rows it could not place (``unmatched``, e.g. a name no crosswalk entry matches; empty for most
+    sources). Unmatched rows are never published and never dropped silently: the runner counts them in the
+    lineage row and writes them to a report."""
 
     frame: pd.DataFrame
     indicators: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=INDICATOR_COLUMNS))
+    unmatched: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 @dataclass(frozen=True)

@@ -72,13 +72,15 @@ class Column:
 class CsvContract:
     """One CSV input: ``columns`` (name → rule, all required in the header), ``ignored`` (known columns the
     source does not use), ``wide`` (regex of repeated column names, e.g. year columns, and their rule),
-    ``header_line`` (1-based) and ``table_end`` (regex of the first line after the table, e.g. a footer)."""
+    ``header_line`` (1-based), ``table_end`` (regex of the first line after the table, e.g. a footer) and
+    ``sep`` (the field separator)."""
 
     columns: dict[str, Column]
     ignored: frozenset[str] = frozenset()
     wide: tuple[str, Column] | None = None
     header_line: int = 1
     table_end: str | None = None
+    sep: str = ","
 
 
 @dataclass(frozen=True)
@@ -254,15 +256,15 @@ def check_csv(path: Path, contract: CsvContract, today: date, first_year: int) -
     body = _table(path, contract)
     header_line = contract.header_line
     # Encoding, delimiter, empty file and ragged rows: the strict reader's checks, one line each.
-    check_rows(path, body, list(contract.columns), header_line)
-    header = next(csv.reader(io.StringIO(body.split("\n", 1)[0])))
+    check_rows(path, body, list(contract.columns), header_line, contract.sep)
+    header = next(csv.reader(io.StringIO(body.split("\n", 1)[0]), delimiter=contract.sep))
     wide = check_header(path, header, contract)
     rules = dict(contract.columns) | dict.fromkeys(wide, contract.wide[1] if contract.wide else None)
     rows = 0
     try:
         reader = pd.read_csv(
             io.StringIO(body), dtype=str, keep_default_na=False, na_filter=False,
-            chunksize=CHUNK_ROWS, usecols=list(rules),
+            chunksize=CHUNK_ROWS, usecols=list(rules), sep=contract.sep,
         )  # fmt: skip
         for chunk in reader:
             lines = np.arange(rows, rows + len(chunk)) + header_line + 1

@@ -14,6 +14,7 @@ from pipelines.ingest.connector import Connector
 from pipelines.ingest.sources.brazil import areas as brazil_areas
 from pipelines.ingest.sources.brazil import census as brazil_census
 from pipelines.ingest.sources.brazil import employer_list as brazil_employer_list
+from pipelines.ingest.sources.brazil import inspections as brazil_inspections
 from pipelines.ingest.sources.brazil import population as brazil_population
 from pipelines.ingest.sources.world import admin1 as world_admin1
 from pipelines.ingest.sources.world import areas as world_areas
@@ -36,6 +37,7 @@ CONNECTORS: dict[str, Connector] = {
     for module in (
         brazil_areas,
         brazil_employer_list,
+        brazil_inspections,
         brazil_census,
         brazil_population,
         world_areas,

@@ -206,6 +206,17 @@ def _gate(
     return report
 
 
+def unmatched_report(staged: Staged, settings: Settings, source: str, run_id: str) -> dict:
+    """Write the rows the source could not place to ``<reports_dir>/unmatched/<source>/<run_id>.csv``;
+    returns ``{"unmatched_rows": n, "unmatched_report": path}`` for the lineage summary (empty when none)."""
+    if staged.unmatched.empty:
+        return {}
+    path = settings.reports_dir / "unmatched" / source / f"{run_id}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staged.unmatched.to_csv(path, index=False)
+    return {"unmatched_rows": len(staged.unmatched), "unmatched_report": str(path)}
+
+
 def run_source(
     name: str,
     path: Path | str | None = None,
@@ -259,7 +270,10 @@ def run_source(
         if partition["refused"]:
             refuse(run, ContractError(run.files[run.given_role], "partition shrink", partition["message"]),
                    staged.frame)  # fmt: skip
-        summary = json.dumps(json.loads(report.summary_json()) | {"partition": partition}, sort_keys=True)
+        unmatched = unmatched_report(staged, run.settings, connector.name, run.run_id)
+        summary = json.dumps(
+            json.loads(report.summary_json()) | {"partition": partition} | unmatched, sort_keys=True
+        )
         with (
             engine.begin() as conn
         ):  # one transaction: old partition out, new rows and lineage in, or nothing
@@ -270,7 +284,7 @@ def run_source(
                 published = publish_observations(conn, staged, run.run_id)
             conn.execute(IngestRun.__table__.insert(),
                          [run.lineage("published", rows_in, published, report.success, summary)])  # fmt: skip
-        return _result(connector, "published", rows_in, published, run.run_id)
+        return {**_result(connector, "published", rows_in, published, run.run_id), **unmatched}
     finally:
         if run.snapshot is not None:
             run.snapshot.close()

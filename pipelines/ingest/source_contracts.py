@@ -16,6 +16,7 @@ from pipelines.ingest.contract import AreaContract, Column, CsvContract, SourceC
 from pipelines.ingest.sources.brazil import areas as brazil_areas
 from pipelines.ingest.sources.brazil import census as brazil_census
 from pipelines.ingest.sources.brazil import employer_list as brazil_employer_list
+from pipelines.ingest.sources.brazil import inspections as brazil_inspections
 from pipelines.ingest.sources.brazil import population as brazil_population
 from pipelines.ingest.sources.world import ceacr as world_ceacr
 from pipelines.ingest.sources.world import gapminder as world_gapminder
@@ -108,6 +109,25 @@ BRAZIL = {
         first_year=1995,  # the mobile inspection group (GEFM) started in 1995
         catalogue=_catalogue(brazil_employer_list.INDICATORS),
         sources=frozenset({brazil_employer_list.SOURCE}),
+    ),
+    "brazil_inspections": SourceContract(
+        files={
+            "inspections": CsvContract(
+                columns={
+                    "nm_municipio": Column("text"),
+                    "nm_uf": Column("text"),
+                    "oper": Column("int", 0, 100_000),
+                    "ano": YEAR,
+                    "trabalhadores_resgatados": Column("int", 0, 10_000),
+                },
+                sep=";",
+            ),
+            "codes": MUNICIPALITIES,
+        },
+        first_year=brazil_inspections.FIRST_YEAR,
+        last_year=brazil_inspections.LAST_YEAR,
+        catalogue=_catalogue(brazil_inspections.INDICATORS),
+        sources=frozenset({brazil_inspections.SOURCE}),
     ),
     "brazil_census": SourceContract(
         files={

@@ -34,26 +34,26 @@ def decode_utf8(path: Path) -> str:
         ) from exc
 
 
-def _check_header(path: Path, header: list[str], required: Iterable[str], line: int) -> None:
+def _check_header(path: Path, header: list[str], required: Iterable[str], line: int, sep: str = ",") -> None:
     missing = [c for c in required if c not in header]
     if not missing:
         return
-    joined = ",".join(header)
+    joined = sep.join(header)
     for delim in OTHER_DELIMITERS:
-        if delim in joined and all(c in joined.split(delim) for c in missing):
+        if delim != sep and delim in joined and all(c in joined.split(delim) for c in missing):
             raise SourceFormatError(
-                path, "delimiter", f"header is separated by {delim!r}, expected ','", line
+                path, "delimiter", f"header is separated by {delim!r}, expected {sep!r}", line
             )
     raise SourceFormatError(path, "missing columns", f"{missing} not in header {header[:12]}", line)
 
 
-def check_rows(path: Path, body: str, required: list[str], first_line: int) -> None:
+def check_rows(path: Path, body: str, required: list[str], first_line: int, sep: str = ",") -> None:
     """Header holds ``required``; every row has as many fields as the header (else raise with the line)."""
-    reader = csv.reader(io.StringIO(body))
+    reader = csv.reader(io.StringIO(body), delimiter=sep)
     header = next(reader, None)
     if not header or not any(h.strip() for h in header):
         raise SourceFormatError(path, "empty file", "no header line", first_line)
-    _check_header(path, header, required, first_line)
+    _check_header(path, header, required, first_line, sep)
     width = len(header)
     for row in reader:
         if row and len(row) != width:
@@ -63,9 +63,10 @@ def check_rows(path: Path, body: str, required: list[str], first_line: int) -> N
 
 
 def read_csv_strict(
-    path: Path, required: Iterable[str], skip_lines: int = 0, dtype: dict | None = None
+    path: Path, required: Iterable[str], skip_lines: int = 0, dtype: dict | None = None, sep: str = ","
 ) -> pd.DataFrame:
-    """Read a comma-separated UTF-8 file whose header (after ``skip_lines`` lines) holds ``required``.
+    """Read a ``sep``-separated (default comma) UTF-8 file whose header (after ``skip_lines`` lines) holds
+    ``required``.
 
     Raises :class:`SourceFormatError` for an undecodable byte, an empty file, a wrong delimiter, missing
     columns or a row whose field count differs from the header (e.g. a truncated file).
@@ -74,19 +75,24 @@ def read_csv_strict(
     text = decode_utf8(path)
     parts = text.split("\n", skip_lines)
     body = parts[skip_lines] if len(parts) > skip_lines else ""
-    return read_csv_text(body, path, required, skip_lines + 1, dtype)
+    return read_csv_text(body, path, required, skip_lines + 1, dtype, sep)
 
 
 def read_csv_text(
-    body: str, path: Path, required: Iterable[str], first_line: int = 1, dtype: dict | None = None
+    body: str,
+    path: Path,
+    required: Iterable[str],
+    first_line: int = 1,
+    dtype: dict | None = None,
+    sep: str = ",",
 ) -> pd.DataFrame:
     """Parse CSV ``body`` (header first) read from ``path`` with the checks of :func:`read_csv_strict`.
 
     ``first_line`` is the 1-based line of the header in the file, so errors name the file's own lines.
     """
-    check_rows(path, body, list(required), first_line)
+    check_rows(path, body, list(required), first_line, sep)
     try:
-        return pd.read_csv(io.StringIO(body), dtype=dtype)
+        return pd.read_csv(io.StringIO(body), dtype=dtype, sep=sep)
     except (ValueError, pd.errors.ParserError) as exc:
         raise SourceFormatError(path, "unparseable value", str(exc)) from exc
 

@@ -14,6 +14,7 @@ from tests.conftest import SAMPLE_DATA
 # Rows measured on data/sample (see data/README.md).
 EXPECTED_ROWS = {
     "brazil_employer_list": 848,
+    "brazil_inspections": 6_711,
     "brazil_census": 417_375,
     "brazil_population": 55_700,
     "world_sdg871": 462,

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from models.calibration import expit, fit_platt, logit, out_of_fold_margin
-from models.recipes import choose_model, model_lineup
+from models.recipes import choose_champion, model_lineup
 from models.risk_model import RiskModel
 
 FEATURES = ["x_signal", "x_noise", "x_missing"]
@@ -92,17 +92,18 @@ def test_platt_and_folds():
 
 
 def test_choice_of_the_registered_model():
-    assert choose_model({"lightgbm": 0.10, "logistic": 0.09, "persistence": 0.02})[0] == "lightgbm"
-    family, why = choose_model({"lightgbm": 0.08, "logistic": 0.09, "persistence": 0.02})
-    assert family == "logistic" and "does not beat" in why
-    # a naive baseline is the strongest: it is the model registered (and kept as champion)
-    family, why = choose_model({"lightgbm": 0.05, "logistic": 0.04, "population_rate": 0.07})
-    assert family == "population_rate" and "Population-scaled rate" in why
-    # a tie is not a win for LightGBM
-    assert choose_model({"lightgbm": 0.05, "logistic": 0.05})[0] == "logistic"
+    gate = {"rule": 0.09, "lightgbm": 0.10, "logistic": 0.11, "persistence": 0.02}
+    # the best point estimate does not win unless its interval against the rule is above zero
+    family, why = choose_champion(gate, {"lightgbm": True, "logistic": False})
+    assert family == "lightgbm" and "above zero" in why
+    family, why = choose_champion(gate, {"lightgbm": False, "logistic": False})
+    assert family == "rule" and "is kept" in why and "Regularised logistic" in why
     assert set(model_lineup(FEATURES, 0)) == {
+        "selected",
+        "effort_logistic",
         "lightgbm",
         "logistic",
+        "rule",
         "persistence",
         "historical_frequency",
         "population_rate",
