@@ -22,7 +22,8 @@ from models.selection import CANDIDATES, NestedSelection
 
 REFERENCE = "rule"
 LEARNED = ("selected", "effort_logistic", "lightgbm", "logistic")
-BASELINES = (REFERENCE, "persistence", "historical_frequency", "population_rate", "neighbour_rate")
+NAIVE_BASELINES = ("persistence", "historical_frequency", "population_rate", "neighbour_rate")
+BASELINES = (REFERENCE, *NAIVE_BASELINES)
 LABELS = {
     "selected": "Nested selection (family and strength chosen inside the training years)",
     "effort_logistic": "Inspection-effort logistic (strength chosen inside the training years)",

@@ -123,7 +123,11 @@ def vintages(scores: pd.DataFrame) -> dict[str, str]:
 def champion_skill(settings: Settings, run_id: str | None) -> tuple[bool, str]:
     """(True, why) when run ``run_id`` beat its best naive baseline on held-out AUPR; else (False, why).
 
-    Fails closed: a missing run id, an unknown run or missing metrics mean no proven skill.
+    The naive baselines are persistence, historical frequency, population rate and neighbour rate
+    (``best_naive_aupr``); runs logged before that metric existed are compared with their strongest other
+    model (``best_baseline_aupr``). The learned candidates and the planner's rule are weighed against each
+    other by the promotion gate, not here: when the rule is champion, its alerts still need skill over the
+    naive baselines. Fails closed: a missing run id, an unknown run or missing metrics mean no proven skill.
     """
     if not run_id:
         return False, "the scores carry no MLflow run id, so their backtest cannot be checked"
@@ -135,7 +139,7 @@ def champion_skill(settings: Settings, run_id: str | None) -> tuple[bool, str]:
         metrics = use_tracking(settings).get_run(run_id).data.metrics
     except MlflowException as exc:
         return False, f"MLflow run {run_id} cannot be read: {exc}"
-    aupr, best = metrics.get("aupr"), metrics.get("best_baseline_aupr")
+    aupr, best = metrics.get("aupr"), metrics.get("best_naive_aupr", metrics.get("best_baseline_aupr"))
     if aupr is None or best is None:
         return False, f"MLflow run {run_id} lacks held-out 'aupr' or 'best_baseline_aupr'"
     if not aupr > best:

@@ -18,7 +18,7 @@ import pandas as pd
 from features.catalog import FEATURE_LABELS, FEATURE_SET, MODEL_FEATURES
 from features.errors import MissingInputError
 from models.backtest import horizon_examples, rolling_origin, window_frames
-from models.recipes import choose_champion, model_lineup
+from models.recipes import NAIVE_BASELINES, choose_champion, model_lineup
 from models.risk_model import FAMILY_INPUTS, RiskModel
 from models.windows import BRAZIL_BACKTEST, BacktestConfig, BacktestWindow, backtest_windows
 from pipelines.brazil.artifacts.map import class_cuts, load_area_shapes, risk_map_figure
@@ -110,11 +110,16 @@ def fit_risk_model(
 
 
 def _run_metrics(table: pd.DataFrame, gate: dict[str, float], family: str) -> dict[str, float]:
-    """``aupr`` (registered model's gate AUPR), ``best_baseline_aupr`` (strongest other model), each model's
+    """``aupr`` (registered model's gate AUPR), ``best_baseline_aupr`` (strongest other model),
+    ``best_naive_aupr`` (strongest naive baseline other than the registered model: persistence, historical
+    frequency, population rate, neighbour rate — what the alert skill gate compares with), each model's
     ``gate_<model>_aupr``, and the mean of every metric per model, horizon and label basis."""
     out = {f"gate_{m}_aupr": v for m, v in gate.items()}
     out["aupr"] = gate[family]
     out["best_baseline_aupr"] = max(v for m, v in gate.items() if m != family)
+    naive = [v for m, v in gate.items() if m in NAIVE_BASELINES and m != family]
+    if naive:
+        out["best_naive_aupr"] = max(naive)
     metrics = ["aupr", "auroc", "brier", "bss", "ece", "p_at_100", "r_at_100", "coverage", "interval_width"]
     metrics = [m for m in metrics if m in table.columns]
     means = table.groupby(["label_basis", "horizon", "model"])[metrics].mean()

@@ -83,6 +83,32 @@ def reference_violations(
     ]  # fmt: skip
 
 
+def partial_parents(frame: pd.DataFrame, parents: pd.DataFrame, margin: float) -> set[str]:
+    """Parents whose published bounds cover only part of their staged children: the parent's box lies
+    inside the union of its children's boxes (+ ``margin`` degrees) and spans under half its width or
+    height, as when the country's geometry was published from a regional slice. Their children cannot be
+    judged by the parent-extent rule. Moved children (e.g. longitude and latitude swapped) do not contain
+    the parent's box, so they are still judged."""
+    rows, geoms = _geoms(frame)
+    if not len(rows) or parents.empty:
+        return set()
+    b = pd.DataFrame(shapely.bounds(geoms), columns=["a", "b", "c", "d"]).assign(
+        parent_id=rows["parent_id"].to_numpy()
+    )
+    kids = b.groupby("parent_id").agg(a=("a", "min"), b=("b", "min"), c=("c", "max"), d=("d", "max"))
+    j = kids.join(parents.set_index("area_id"), how="inner")
+    inside = (
+        (j["min_lon"] >= j["a"] - margin)
+        & (j["min_lat"] >= j["b"] - margin)
+        & (j["max_lon"] <= j["c"] + margin)
+        & (j["max_lat"] <= j["d"] + margin)
+    )
+    smaller = ((j["max_lon"] - j["min_lon"]) < 0.5 * (j["c"] - j["a"])) | (
+        (j["max_lat"] - j["min_lat"]) < 0.5 * (j["d"] - j["b"])
+    )
+    return set(j.index[inside & smaller])
+
+
 def parent_violations(
     frame: pd.DataFrame, parents: pd.DataFrame, margin: float, allowed_share: float = 0.0
 ) -> list[Violation]:

@@ -12,6 +12,7 @@ the first violation and every violation found.
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from pathlib import Path
 
@@ -23,12 +24,15 @@ from pipelines.ingest.boundary_checks import (
     extent_violations,
     history_violations,
     parent_violations,
+    partial_parents,
     reference_violations,
 )
 from pipelines.ingest.connector import Connector, Staged
 from pipelines.ingest.contract import ContractError, SourceContract, check_csv
 from pipelines.quality.contract_checks import Violation, observation_violations
 from pipelines.sql_files import query
+
+log = logging.getLogger(__name__)
 
 
 def check_inputs(files: dict[str, Path], contract: SourceContract, today: date) -> None:
@@ -79,8 +83,18 @@ def area_violations(
         )
     published = _published_boundaries(engine)
     if rules.parent_extent_margin is not None:
+        bounds = _parent_bounds(published)
+        partial = partial_parents(frame, bounds, rules.parent_extent_margin)
+        if partial:
+            log.warning(
+                "parent-extent rule skipped for %s: published geometry covers part of its children",
+                sorted(partial),
+            )
         out += parent_violations(
-            frame, _parent_bounds(published), rules.parent_extent_margin, rules.parent_outside_share
+            frame,
+            bounds.loc[~bounds["area_id"].isin(partial)],
+            rules.parent_extent_margin,
+            rules.parent_outside_share,
         )
     if not accept_change:
         previous = published[["area_id", "centroid_lon", "centroid_lat", "area_km2"]]
