@@ -13,6 +13,7 @@ nothing. The unedited input of every CSV source publishes on the same warehouse 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import random
@@ -37,6 +38,7 @@ FED = {
     "brazil_employer_list": "brazil/labels/forced_labour_employer_list_municipality_year.csv",
     "brazil_census": "brazil/covariates/atlas_slim_covariates_1991_2000_2010.csv",
     "brazil_population": "brazil/covariates/br_mun_population_2012_2021_long.csv",
+    "brazil_inspections": "brazil/labels/inspection_operations_2003_2018.csv",
     "world_areas": "world/boundaries/naturalearth_lowres/naturalearth_lowres.shp",
     "world_admin1": "world/boundaries/ne10m_admin1_world_simplified.topojson",
     "world_sdg871": "world/labels/sdg871/ddf--datapoints--sl_tlf_chldea--by--age--geo_area--nature--sex--units--year.csv",
@@ -86,15 +88,15 @@ def fresh(template, tmp_path):
 # --- junk generators: (name, bytes of the real file, rng) → bytes ----------------------------------------
 
 
-def _rows(raw: bytes, skip: int) -> tuple[list[str], list[list[str]]]:
+def _rows(raw: bytes, skip: int, sep: str = ",") -> tuple[list[str], list[list[str]]]:
     text = raw.decode("utf-8-sig")
     lines = text.splitlines(keepends=True)
-    return lines[:skip], list(csv.reader(io.StringIO("".join(lines[skip:]))))
+    return lines[:skip], list(csv.reader(io.StringIO("".join(lines[skip:])), delimiter=sep))
 
 
-def _csv(head: list[str], rows: list[list[str]]) -> bytes:
+def _csv_sep(head: list[str], rows: list[list[str]], sep: str = ",") -> bytes:
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
+    csv.writer(out, lineterminator="\n", delimiter=sep).writerows(rows)
     return ("".join(head) + out.getvalue()).encode()
 
 
@@ -122,8 +124,10 @@ def _year_columns(source: str, header: list[str]) -> list[int]:
 
 
 def _csv_junk(source: str, raw: bytes, rng: random.Random) -> dict[str, bytes]:
-    skip = next(iter(CONTRACTS[source].files.values())).header_line - 1
-    head, rows = _rows(raw, skip)
+    contract = next(iter(CONTRACTS[source].files.values()))
+    skip, sep = contract.header_line - 1, contract.sep
+    head, rows = _rows(raw, skip, sep)
+    _csv = functools.partial(_csv_sep, sep=sep)
     end = _table_end(rows)
     header, data, footer = rows[0], rows[1:end], rows[end:]
     numeric = _numeric_columns(source, header)
@@ -162,11 +166,14 @@ def _csv_junk(source: str, raw: bytes, rng: random.Random) -> dict[str, bytes]:
     edited[row][col] = "\u202e\u0000\ufffd" + edited[row][col]
     out["unicode junk"] = _csv(head, [header, *edited, *footer])
     body = _csv(head, [header, *data, *footer])
-    cut = body.index(b",", len(body) // 2) + 1
+    cut = body.index(sep.encode(), len(body) // 2) + 1
     out["truncated"] = body[:cut]
     out["invalid utf-8"] = body[: len(body) // 3] + b"\xff\xfe" + body[len(body) // 3 :]
-    out["semicolons"] = body.replace(b",", b";")
-    if source != "world_ceacr":  # the supervisory reader de-duplicates comments by id, by contract
+    other = b"," if sep == ";" else b";"
+    out["semicolons" if sep == "," else "commas"] = body.replace(sep.encode(), other)
+    # The supervisory reader de-duplicates comments by id, by contract; two identical inspection rows are
+    # two inspections of one establishment in one operation's records, which the file may hold.
+    if source not in ("world_ceacr", "brazil_inspections"):
         out["duplicated rows"] = _csv(head, [header, *data, *data, *footer])
     return out
 
