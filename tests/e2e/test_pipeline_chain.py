@@ -19,6 +19,10 @@ from pipelines.warehouse.engine import make_engine, migrate
 from pipelines.warehouse.schema import Area, Delivery, Score
 from tests.support import use_sliced_home
 
+# A hang guard, not a speed target: the chain trains a nested rolling-origin backtest twice, which on
+# two busy cores takes longer than the suite-wide 900 s.
+pytestmark = pytest.mark.timeout(2700)
+
 STATES = ["PA", "MT"]
 
 
