@@ -11,6 +11,7 @@ from mlflow.tracking import MlflowClient
 from sqlalchemy import func, select
 
 from features.catalog import FEATURE_LABELS
+from models.drivers import SIZE_FEATURES
 from pipelines.brazil.features import build_brazil_features
 from pipelines.brazil.score import NoChampionError, score_brazil
 from pipelines.brazil.train import fit_risk_model, promote_brazil, train_brazil
@@ -67,15 +68,21 @@ def test_drivers_and_provenance(chain):
     drivers = json.loads(top.drivers)
     assert 1 <= len(drivers) <= 3
     assert all(d["feature"] in FEATURE_LABELS and d["label"] == FEATURE_LABELS[d["feature"]] for d in drivers)
-    mags = [abs(d["contribution"]) for d in drivers]
-    assert mags == sorted(mags, reverse=True)
+    # size effects never lead: drivers that are not size come first, each group by decreasing magnitude
+    sized = [d["feature"] in SIZE_FEATURES for d in drivers]
+    assert sized == sorted(sized)
+    for group in (False, True):
+        mags = [abs(d["contribution"]) for d, s in zip(drivers, sized, strict=True) if s == group]
+        assert mags == sorted(mags, reverse=True)
     vintage = json.loads(top.data_vintage)
-    # census and population only as published before 2024; labels as of the latest list edition
-    assert vintage == {
+    # census and population only as published before 2024; labels as of the latest list edition;
+    # the inspection record as known from early 2019
+    assert {k: v for k, v in vintage.items() if k != "br_smartlab_inspections"} == {
         "br_atlas_pnud": "2013-07-29",
         "br_ibge_population": "2021-08-31",
         "br_mte_employer_list": vintage["br_mte_employer_list"],
     }
+    assert vintage.get("br_smartlab_inspections", "2019-03-01") == "2019-03-01"
     assert vintage["br_mte_employer_list"] >= "2023-03-09"
 
 
