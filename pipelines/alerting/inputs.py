@@ -16,6 +16,7 @@ import pandas as pd
 from sqlalchemy import Connection, Date, DateTime, Integer, String, bindparam, select
 
 from alerts.select import HISTORY_COLUMNS, STATE_COLUMNS, states_from_history
+from models.recipes import NAIVE_BASELINES
 from pipelines.settings import Settings
 from pipelines.sql_files import query
 from pipelines.warehouse.schema import Alert, Area, Score
@@ -139,7 +140,9 @@ def champion_skill(settings: Settings, run_id: str | None) -> tuple[bool, str]:
         metrics = use_tracking(settings).get_run(run_id).data.metrics
     except MlflowException as exc:
         return False, f"MLflow run {run_id} cannot be read: {exc}"
-    aupr, best = metrics.get("aupr"), metrics.get("best_naive_aupr", metrics.get("best_baseline_aupr"))
+    naive = [metrics[f"gate_{m}_aupr"] for m in NAIVE_BASELINES if f"gate_{m}_aupr" in metrics]
+    best = metrics.get("best_naive_aupr", max(naive) if naive else metrics.get("best_baseline_aupr"))
+    aupr = metrics.get("aupr")
     if aupr is None or best is None:
         return False, f"MLflow run {run_id} lacks held-out 'aupr' or 'best_baseline_aupr'"
     if not aupr > best:
