@@ -21,6 +21,7 @@ from features.brazil import build_feature_panel, to_long, to_wide
 from features.catalog import FEATURE_LABELS, FEATURE_SET
 from features.errors import MissingInputError
 from features.events import EVENTS_CODE
+from features.inspections import INSPECTION_FEATURES
 from features.spatial import neighbour_pairs
 from pipelines.quality import DataQualityError, SuiteSpec, validate_frame
 from pipelines.settings import Settings, get_settings
@@ -83,15 +84,7 @@ ALWAYS_KNOWN = (
     "nbr_events_3y",
     "events_past",
     "nbr_events_past",
-    "insp_total",
-    "insp_rescue",
-    "insp_no_rescue",
-    "insp_rescued_workers",
-    "years_since_inspection",
-    "years_since_rescue",
-    "nbr_insp_total",
-    "nbr_insp_rescue",
-    "nbr_insp_rescued_workers",
+    *INSPECTION_FEATURES,
 )
 PERCENT = (
     "census_extreme_poverty",
