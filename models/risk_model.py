@@ -177,13 +177,18 @@ class RiskModel:
 
 
 def _rule_contributions(rule: PastEventsPopulationRule, X: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """The rule's weight × each input's fractional rank; the intercept is the expected value."""
+    """Each input's share of the rule score times the log-odds the score adds over a score of 0:
+    ``rank_i / score × (g(score) − g(0))``; ``g(0)`` is the expected value, so a row sums to ``g(score)``."""
     parts = X.loc[:, columns].astype("float64").fillna(-np.inf)
     ranks = (
         parts.groupby(X["year"].to_numpy()).rank(pct=True) if "year" in X.columns else parts.rank(pct=True)
     )
-    out = ranks * rule.coef_
-    out["expected_value"] = rule.intercept_
+    score = ranks.sum(axis=1).to_numpy(dtype="float64")
+    base = float(rule.margin(np.array([0.0]))[0])
+    gain = rule.margin(score) - base
+    share = np.divide(gain, score, out=np.zeros_like(score), where=score > 0)
+    out = ranks.mul(share, axis=0)
+    out["expected_value"] = base
     return out
 
 

@@ -4,8 +4,15 @@ Score = rank of the municipality's count of past employer-list events (``events_
 population (``log_population``), ranks as fractions of the rows ranked together (ties share their mean
 rank; a missing population ranks lowest). Ranks are taken within each ``year`` of the frame when it has
 that column (training rows of several label years), else over the whole frame (one scored year).
-Probabilities come from a one-variable logistic fit of the training labels on the training scores, so the
-rule can be calibrated, compared on log-loss and registered like any other model; its ranking is the rule's.
+Probabilities come from a monotone map of the score fitted on the training labels, so the rule can be
+calibrated, compared on log-loss and registered like any other model; its ranking stays the rule's. The map
+is binned isotonic regression on the log-odds scale: the training rows sorted by score are cut into bins of
+at least ``min_rows`` rows, each bin's event rate is smoothed ((events + 0.5) / (rows + 1)), made
+non-decreasing by pool-adjacent-violators, and the log-odds are interpolated linearly between the bins'
+mean scores (flat beyond them) plus a tiny slope that keeps the order strict. A straight logistic line in
+the score cannot do this: the score's top half-percent carries event rates ten times the next percent, and
+a line through all of them understates the top (its highest probability stayed below a quarter of the rate
+observed there). See ADR 0045.
 """
 
 from __future__ import annotations
@@ -13,9 +20,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.linear_model import LogisticRegression
+from sklearn.isotonic import IsotonicRegression
 
 RULE_INPUTS = ["events_past", "log_population"]
+TIE_SLOPE = 1e-6  # log-odds per unit of score added everywhere, so equal bins never tie distinct scores
 
 
 def rule_score(frame: pd.DataFrame, columns: list[str] = RULE_INPUTS) -> np.ndarray:
@@ -28,27 +36,54 @@ def rule_score(frame: pd.DataFrame, columns: list[str] = RULE_INPUTS) -> np.ndar
     return ranks.sum(axis=1).to_numpy(dtype="float64")
 
 
-class PastEventsPopulationRule(ClassifierMixin, BaseEstimator):
-    """``predict_proba`` = expit(w · rule score + c), ``w``/``c`` fitted on the training rows."""
+def fit_monotone_logit(score, y, min_rows: int = 250, max_bins: int = 1000) -> tuple[np.ndarray, np.ndarray]:
+    """``(knots, logits)`` of the binned isotonic map: bin mean scores and their non-decreasing log-odds.
 
-    def __init__(self, columns: tuple[str, ...] = tuple(RULE_INPUTS)):
+    ``score`` and ``y`` (0/1) are the training rows; bins hold at least ``min_rows`` rows each (one bin when
+    there are fewer), at most ``max_bins`` bins."""
+    score = np.asarray(score, dtype="float64")
+    y = np.asarray(y, dtype="float64")
+    order = np.argsort(score, kind="stable")
+    n_bins = int(np.clip(len(score) // max(min_rows, 1), 1, max_bins))
+    chunks = np.array_split(order, n_bins)
+    knots = np.array([score[c].mean() for c in chunks])
+    rows = np.array([len(c) for c in chunks], dtype="float64")
+    rates = np.array([(y[c].sum() + 0.5) / (len(c) + 1.0) for c in chunks])
+    rates = IsotonicRegression(increasing=True).fit_transform(knots, rates, sample_weight=rows)
+    rates = np.clip(rates, 1e-6, 1 - 1e-6)
+    return knots, np.log(rates / (1.0 - rates))
+
+
+class PastEventsPopulationRule(ClassifierMixin, BaseEstimator):
+    """``predict_proba`` = expit(g(rule score)), ``g`` the binned isotonic log-odds map fitted on the
+    training rows (:func:`fit_monotone_logit`). ``coef_`` is the map's mean slope (log-odds per unit of
+    score), ``intercept_`` its value at score 0."""
+
+    def __init__(self, columns: tuple[str, ...] = tuple(RULE_INPUTS), min_rows: int = 250):
         self.columns = columns
+        self.min_rows = min_rows
 
     def fit(self, X: pd.DataFrame, y) -> PastEventsPopulationRule:
         y = np.asarray(y, dtype="int64")
-        score = rule_score(X, list(self.columns)).reshape(-1, 1)
+        score = rule_score(X, list(self.columns))
         self.classes_ = np.array([0, 1])
         if len(np.unique(y)) < 2:
             rate = float(np.clip(y.mean() if len(y) else 0.0, 1e-6, 1 - 1e-6))
-            self.coef_, self.intercept_ = 0.0, float(np.log(rate / (1 - rate)))
-            return self
-        lr = LogisticRegression(C=1e6, max_iter=1000).fit(score, y)
-        self.coef_, self.intercept_ = float(lr.coef_[0, 0]), float(lr.intercept_[0])
+            self.knots_, self.logits_ = np.array([0.0]), np.array([np.log(rate / (1 - rate))])
+        else:
+            self.knots_, self.logits_ = fit_monotone_logit(score, y, self.min_rows)
+        span = float(self.knots_[-1] - self.knots_[0])
+        self.coef_ = float(self.logits_[-1] - self.logits_[0]) / span + TIE_SLOPE if span > 0 else TIE_SLOPE
+        self.intercept_ = float(self.margin(np.array([0.0]))[0])
         return self
 
-    def decision_function(self, X: pd.DataFrame) -> np.ndarray:
-        return self.coef_ * rule_score(X, list(self.columns)) + self.intercept_
+    def margin(self, score) -> np.ndarray:
+        """Log-odds of the rule scores ``score`` (0-2)."""
+        score = np.asarray(score, dtype="float64")
+        return np.interp(score, self.knots_, self.logits_) + TIE_SLOPE * score
 
+    def decision_function(self, X: pd.DataFrame) -> np.ndarray:
+        return self.margin(rule_score(X, list(self.columns)))
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         p = 1.0 / (1.0 + np.exp(-self.decision_function(X)))
         return np.column_stack([1.0 - p, p])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from sklearn.linear_model import LogisticRegression
 
 from models.calibration import expit, refit_intercept
 from models.count_intervals import count_interval, state_count_intervals
@@ -146,3 +147,21 @@ def test_calibration_never_reverses_a_ranking():
     a, b = fit_platt(margin, y)
     assert a == 1.0 and expit(margin + b).mean() > 0
     assert fit_platt(np.r_[np.zeros(90), np.ones(10)], np.r_[np.zeros(90), np.ones(10)])[0] > 1.0
+
+
+def test_rule_probabilities_follow_a_steep_top_instead_of_a_line():
+    """The top 1 % of scores carries 30 % events, the rest 1 %: the binned map gets the top right, where
+    a straight logistic line in the score would pull it down toward the bulk."""
+    rng = np.random.default_rng(7)
+    n = 30_000
+    frame = pd.DataFrame({"events_past": rng.random(n), "log_population": rng.random(n)})
+    top = rule_score(frame) >= np.quantile(rule_score(frame), 0.99)
+    y = (rng.random(n) < np.where(top, 0.30, 0.01)).astype(int)
+    rule = PastEventsPopulationRule().fit(frame, y)
+    p = rule.predict_proba(frame)[:, 1]
+    line = LogisticRegression(C=1e6).fit(rule_score(frame).reshape(-1, 1), y)
+    p_line = line.predict_proba(rule_score(frame).reshape(-1, 1))[:, 1]
+    gap, gap_line = abs(p[top].mean() - y[top].mean()), abs(p_line[top].mean() - y[top].mean())
+    assert gap < 0.5 * gap_line and p.max() > 0.25
+    assert abs(p[~top].mean() - y[~top].mean()) < 0.005
+    assert np.all(np.diff(p[np.argsort(rule_score(frame), kind="stable")]) >= 0)
