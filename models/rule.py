@@ -84,6 +84,7 @@ class PastEventsPopulationRule(ClassifierMixin, BaseEstimator):
 
     def decision_function(self, X: pd.DataFrame) -> np.ndarray:
         return self.margin(rule_score(X, list(self.columns)))
+
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         p = 1.0 / (1.0 + np.exp(-self.decision_function(X)))
         return np.column_stack([1.0 - p, p])
