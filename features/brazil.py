@@ -13,6 +13,7 @@ from datetime import date
 
 import pandas as pd
 
+from features.activities import activity_features, activity_table
 from features.asof import known_before, with_years
 from features.catalog import FEATURE_LABELS
 from features.covariates import area_features, census_features, population_features
@@ -32,15 +33,19 @@ def features_for_year(
     year: int,
     first_year: int,
     inspections: pd.DataFrame | None = None,
+    activities: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Wide features for one target ``year``: index ``area_id``, columns in :data:`FEATURE_ORDER`.
 
     ``obs`` is a :func:`features.asof.with_years` frame, ``events`` its event table, ``areas`` has
     ``area_id``, ``parent_id``, ``area_km2``; ``pairs`` comes from ``features.spatial.neighbour_pairs``;
-    ``inspections`` is its ``features.inspections.inspection_table`` (computed from ``obs`` when omitted).
+    ``inspections`` is its ``features.inspections.inspection_table`` and ``activities`` its
+    ``features.activities.activity_table`` (each computed from ``obs`` when omitted).
     """
     if inspections is None:
         inspections = inspection_table(obs)
+    if activities is None:
+        activities = activity_table(obs)
     area_ids = pd.Index(areas["area_id"], name="area_id")
     known = known_before(obs, year)
     parents = areas.set_index("area_id")["parent_id"]
@@ -49,6 +54,7 @@ def features_for_year(
         neighbour_event_features(pairs, events, area_ids, year),
         past_event_totals(events, pairs, area_ids, year),
         inspection_features(inspections, pairs, area_ids, year),
+        activity_features(activities, pairs, area_ids, year),
         state_event_rate(events, parents, year).reindex(area_ids).to_frame(),
         census_features(known, area_ids, year),
         population_features(known, area_ids, year),
@@ -70,9 +76,10 @@ def build_feature_panel(
     obs = with_years(observations)
     events = event_table(obs)
     inspections = inspection_table(obs)
+    activities = activity_table(obs)
     frames = []
     for year in years:
-        wide = features_for_year(obs, events, areas, pairs, year, first_year, inspections)
+        wide = features_for_year(obs, events, areas, pairs, year, first_year, inspections, activities)
         frames.append(wide.reset_index().assign(period=date(year, 1, 1)))
     if not frames:
         return pd.DataFrame(columns=["area_id", "period", *FEATURE_ORDER])

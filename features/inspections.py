@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from features.spatial import neighbour_sum
+
 INSPECTIONS_CODE = "fl_inspections"
 RESCUE_CODE = "fl_inspections_rescue"
 RESCUED_CODE = "fl_rescued_workers"
@@ -56,13 +58,6 @@ def inspection_table(observations: pd.DataFrame) -> pd.DataFrame:
     return wide.reset_index().loc[:, INSPECTION_COLUMNS]
 
 
-def _neighbour_sum(pairs: pd.DataFrame, values: pd.Series, index: pd.Index) -> pd.Series:
-    nb = pairs.loc[pairs["area_id"].isin(index), ["area_id", "neighbour_id"]]
-    mapped = nb["neighbour_id"].map(values).astype("float64").fillna(0.0)
-    summed = nb.assign(v=mapped).groupby("area_id")["v"].sum()
-    return summed.reindex(index, fill_value=0.0)
-
-
 def inspection_features(
     inspections: pd.DataFrame, pairs: pd.DataFrame, area_ids: pd.Index, year: int
 ) -> pd.DataFrame:
@@ -86,7 +81,7 @@ def inspection_features(
     out["years_since_inspection"] = (year - last).fillna(NEVER_YEARS).clip(upper=NEVER_YEARS)
     out["years_since_rescue"] = (year - last_rescue).fillna(NEVER_YEARS).clip(upper=NEVER_YEARS)
     for name in ("insp_total", "insp_rescue", "insp_rescued_workers"):
-        out[f"nbr_{name}"] = _neighbour_sum(pairs, out[name], index)
+        out[f"nbr_{name}"] = neighbour_sum(pairs, out[name], index)
     return out.astype("float64").reindex(columns=list(INSPECTION_FEATURES))
 
 
@@ -99,5 +94,5 @@ def past_event_totals(
     past = events.loc[events["year"] < year]
     total = past.groupby("area_id")["events"].sum().reindex(index, fill_value=0.0)
     out = pd.DataFrame({"events_past": total}, index=index)
-    out["nbr_events_past"] = _neighbour_sum(pairs, total, index)
+    out["nbr_events_past"] = neighbour_sum(pairs, total, index)
     return out.astype("float64")

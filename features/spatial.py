@@ -86,6 +86,16 @@ def neighbour_pairs(areas: gpd.GeoDataFrame, k_fallback: int = 5) -> pd.DataFram
     return pairs.sort_values(["area_id", "neighbour_id"], kind="stable").reset_index(drop=True)
 
 
+def neighbour_sum(pairs: pd.DataFrame, values: pd.Series, index: pd.Index) -> pd.Series:
+    """For each area of ``index``: ``values`` (indexed by ``area_id``) summed over its neighbours in
+    ``pairs`` (``area_id``, ``neighbour_id``); a neighbour without a value counts 0, an area without
+    neighbours gets 0."""
+    nb = pairs.loc[pairs["area_id"].isin(index), ["area_id", "neighbour_id"]]
+    mapped = nb["neighbour_id"].map(values).astype("float64").fillna(0.0)
+    summed = nb.assign(v=mapped).groupby("area_id")["v"].sum()
+    return summed.reindex(index, fill_value=0.0)
+
+
 def neighbour_event_features(
     pairs: pd.DataFrame, events: pd.DataFrame, area_ids: pd.Index, year: int
 ) -> pd.DataFrame:

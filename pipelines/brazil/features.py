@@ -16,6 +16,7 @@ import pandas as pd
 import shapely
 from sqlalchemy import Connection, Date, Engine, bindparam
 
+from features.activities import ACTIVITY_FEATURES
 from features.asof import known_on
 from features.brazil import build_feature_panel, to_long, to_wide
 from features.catalog import FEATURE_LABELS, FEATURE_SET
@@ -85,6 +86,7 @@ ALWAYS_KNOWN = (
     "events_past",
     "nbr_events_past",
     *INSPECTION_FEATURES,
+    *ACTIVITY_FEATURES,
 )
 PERCENT = (
     "census_extreme_poverty",
@@ -132,6 +134,7 @@ def feature_suite(n_rows: int) -> SuiteSpec:
             "nbr_insp_total",
             "nbr_insp_rescue",
             "nbr_insp_rescued_workers",
+            *ACTIVITY_FEATURES,
         ),
         (0.0, None),
     )

@@ -101,9 +101,9 @@ BRAZIL = {
                     "ano_acao_fiscal": YEAR,
                     "n_employers_listed": Column("int", 1, 10_000),
                     "trabalhadores_envolvidos_sum": Column("int", 0, 1_000_000),
+                    "cnae_divisions": Column("text", pattern=r"\d{2}(\|\d{2})*"),
                     "snapshots": Column("dates"),
                 },
-                ignored=frozenset({"cnae_divisions"}),
             )
         },
         first_year=1995,  # the mobile inspection group (GEFM) started in 1995

@@ -60,7 +60,8 @@ def test_each_source_publishes_the_measured_rows(loaded):
     )
     assert {n: r["rows_published"] for n, r in results.items()} == {
         "brazil_areas": 1 + 27 + 5_570,
-        "brazil_employer_list": 2 * 424,
+        # events and workers per row, plus 187 + 101 + 27 + 32 activity flags
+        "brazil_employer_list": 2 * 424 + 347,
         "brazil_inspections": 3 * 2_237,
         "brazil_census": 417_375,
         "brazil_population": 5_570 * 10,

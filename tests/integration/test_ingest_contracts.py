@@ -86,6 +86,15 @@ def test_inspection_years_outside_the_contract_are_a_rule_not_a_crash(settings, 
     _refused(settings, "brazil_employer_list", _write(tmp_path / "employers.csv", lines), rule, line=3)
 
 
+@pytest.mark.parametrize(
+    "divisions, rule",
+    [("1x", "bad value"), ("01;02", "bad value"), ("011", "bad value"), ("", "blank value")],
+)
+def test_activity_divisions_must_be_two_digit_cnae_codes(settings, tmp_path, divisions, rule):
+    lines = _edit_field(_lines(SAMPLE_DATA, EMPLOYERS), "cnae_divisions", divisions, row=2)
+    _refused(settings, "brazil_employer_list", _write(tmp_path / "employers.csv", lines), rule, line=3)
+
+
 def test_an_edition_dated_in_the_future_is_refused(settings, tmp_path):
     lines = _edit_field(_lines(SAMPLE_DATA, EMPLOYERS), "snapshots", "2099-05-17")
     _refused(

@@ -13,7 +13,7 @@ from tests.conftest import SAMPLE_DATA
 
 # Rows measured on data/sample (see data/README.md).
 EXPECTED_ROWS = {
-    "brazil_employer_list": 848,
+    "brazil_employer_list": 848 + 347,  # events and workers per row + activity flags
     "brazil_inspections": 6_711,
     "brazil_census": 417_375,
     "brazil_population": 55_700,
