@@ -74,6 +74,7 @@ def alert_message(
         checks=data.get("checks", ()),
         map_cid=MAP_CID if png else None,
         csv_name=csv_name,
+        today=today,
     )  # fmt: skip
     return to_subscriber(
         settings, sub, key, kind, rendered, n_areas=total,
