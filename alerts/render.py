@@ -136,7 +136,9 @@ def subject_line(
     return one_line(subject)[:300]
 
 
-def _area_rows(items: pd.DataFrame, names: dict, parents: dict, language: str, links: Mapping) -> list[dict]:
+def _area_rows(
+    items: pd.DataFrame, names: dict, parents: dict, language: str, links: Mapping, refs: Mapping
+) -> list[dict]:
     t = texts(language)
     rows = []
     for item in items.sort_values("rank").to_dict("records"):
@@ -155,6 +157,7 @@ def _area_rows(items: pd.DataFrame, names: dict, parents: dict, language: str, l
                 "change": "" if _missing(before) else t["was"].format(p=percent(before)),
                 "drivers": top_drivers(item.get("drivers"), area_id, language=language),
                 "feedback_url": links.get(area_id, ""),
+                "ref": str(refs.get(area_id, "")),
             }
         )
     return rows
@@ -199,12 +202,14 @@ def render_alert_email(
     map_cid: str | None = None,
     csv_name: str | None = None,
     today: date | None = None,
+    alert_refs: Mapping[str, int] | None = None,
 ) -> RenderedEmail:
     """Render the alert (or digest, by ``cadence``) e-mail for one subscription.
 
     ``n_more`` counts new or risen areas not listed (beyond the top N); ``n_still_high`` counts open areas
     not repeated; ``n_left`` counts areas that closed. ``feedback_urls`` maps ``area_id`` to its signed
-    feedback link; ``freshness`` maps a source to the date of its newest data; ``checks`` are the ids of
+    feedback link and ``alert_refs`` to its alert id (shown as the alert reference, also in the CSV);
+    ``freshness`` maps a source to the date of its newest data; ``checks`` are the ids of
     the data-quality results behind the scores; ``map_cid`` / ``csv_name`` name the inline map and the
     attached CSV when the message carries them. ``today`` is the day the e-mail is made: when the
     target year is already past, the e-mail says why (the employer list lags the inspections).
@@ -225,7 +230,7 @@ def render_alert_email(
     item_levels = {levels.get(a, "") for a in items["area_id"]}
     risk = t[f"risk_{min_class}"]
     digest = cadence in ("weekly", "monthly")
-    rows = _area_rows(items, names, parents, language, feedback_urls or {})
+    rows = _area_rows(items, names, parents, language, feedback_urls or {}, alert_refs or {})
     lines = {
         "intro": t["intro"].format(count=total, noun=noun(item_levels, total, language), scope=scope, in_scope=in_scope, risk=risk, year=year),
         "n_more": t["n_more"].format(listed=len(items), more=n_more) if n_more else "",

@@ -75,9 +75,10 @@ def alert_message(
         map_cid=MAP_CID if png else None,
         csv_name=csv_name,
         today=today,
+        alert_refs=ids,
     )  # fmt: skip
     return to_subscriber(
         settings, sub, key, kind, rendered, n_areas=total,
         images=((MAP_CID, png),) if png else (),
-        attachments=((csv_name, scores_csv(in_scope, areas, set(items["area_id"]))),),
+        attachments=((csv_name, scores_csv(in_scope, areas, ids, sub["language"])),),
     )  # fmt: skip

@@ -51,14 +51,16 @@ def test_send_alerts_delivers_one_message_per_subscription_with_areas(settings, 
     assert pa["Subject"] == "High forced-labour risk: 2 municipalities in Pará (2025)"
     assert (
         messages["inspection-unit@example.org"]["Subject"]
-        == "High forced-labour risk: 2 municipalities in Brasil (2025)"
+        == "High forced-labour risk: 2 municipalities in Brazil (2025)"
     )
     parts = [p.get_content_type() for p in pa.walk()]
     assert parts == ["multipart/mixed", "multipart/alternative", "text/plain", "multipart/related", "text/html",
                      "image/png", "text/csv"]  # fmt: skip
     text = pa.get_body(("plain",)).get_content()
     assert text.index("Abaetetuba") < text.index("Abel Figueiredo")
-    assert "42% (likely 21% to 63%)" in text and "Acará" not in text
+    assert "42% (90 % model interval 21% to 63%)" in text and "Acará" not in text
+    assert "contains the observed rate less often than 90 %" in text
+    assert text.count("Alert reference (for the CSV and feedback import): ") == 2
     assert text.count("Record what was done: http://127.0.0.1:8087/feedback?token=") == 2
     assert pa["List-Unsubscribe"].startswith("<http://127.0.0.1:8087/unsubscribe?token=")
     assert pa["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -70,6 +72,8 @@ def test_send_alerts_delivers_one_message_per_subscription_with_areas(settings, 
     rows = attachment.get_content().lstrip("\ufeff").splitlines()
     assert attachment.get_filename() == "sdg87-BRA.PA-2025.csv" and len(rows) == 4  # header + 3 in Pará
     assert rows[1].startswith("1,BRA.1500107,Abaetetuba,Pará,0.4200,") and ",yes," in rows[1]
+    ref = rows[1].split(",")[9]
+    assert ref.isdigit() and f"Alert reference (for the CSV and feedback import): {ref}" in text
     with warehouse.connect() as conn:
         deliveries = conn.execute(select(Delivery.__table__)).mappings().all()
     assert {d["status"] for d in deliveries} == {"sent"}

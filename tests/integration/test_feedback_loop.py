@@ -127,6 +127,45 @@ def test_csv_import_is_all_or_nothing_and_idempotent(settings, warehouse, sent, 
     assert main(["feedback", "import", str(good)]) == 0
 
 
+def test_the_emails_own_csv_imports_with_outcomes_added(settings, warehouse, sent, tmp_path):
+    (pa,) = [m for m in outbox(settings) if m["To"].addresses[0].addr_spec == "labour-office-pa@example.org"]
+    (attachment,) = pa.iter_attachments()
+    header, *rows = attachment.get_content().lstrip("\ufeff").splitlines()
+    ref = header.split(",").index("alert_ref")
+    listed = [r for r in rows if r.split(",")[ref]]
+    assert len(listed) == 2 and len(rows) == 3  # the third area was scored but not alerted: no reference
+    # Edit: the officer adds outcome columns; the first listed area was referred AND had cases confirmed.
+    first = listed[0]
+    lines = [header + ",outcome,action_date,service,confirmed_cases",
+             f"{first},referred,{TODAY},CREAS,", f"{first},confirmed,{TODAY},,3",
+             *(f"{r},,,," for r in rows if r != first)]  # fmt: skip
+    returned = tmp_path / "returned.csv"
+    returned.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    assert import_feedback(returned, settings) == {"rows": 2, "alerts": 1}
+    with warehouse.connect() as conn:
+        outcomes = conn.execute(select(Feedback.outcome, Feedback.confirmed_cases)).all()
+    assert sorted(outcomes, key=str) == sorted([("referred", None), ("confirmed", 3)], key=str)
+
+
+def test_import_reports_every_problem_of_the_file_in_one_pass(settings, warehouse, sent, tmp_path):
+    with warehouse.connect() as conn:
+        ids = conn.execute(select(Alert.alert_id).order_by(Alert.alert_id)).scalars().all()
+    before = (TODAY - timedelta(days=30)).isoformat()
+    bad = tmp_path / "bad.csv"
+    # Edit: line 2 an unknown alert, line 3 a referral dated before its alert, line 4 a bad outcome.
+    bad.write_text(f"alert_id,outcome,action_date,service\n999999,false_alarm,,\n"
+                   f"{ids[0]},referred,{before},CREAS\n{ids[1]},maybe,,\n", encoding="utf-8")  # fmt: skip
+    with pytest.raises(FeedbackError) as err:
+        import_feedback(bad, settings)
+    message = str(err.value)
+    assert message.startswith("3 bad row(s), nothing imported")
+    assert f"{bad}:2: unknown alert id 999999" in message
+    assert f"{bad}:3: alert {ids[0]}: action_date {before} is before the alert was sent" in message
+    assert f"{bad}:4: outcome 'maybe'" in message
+    with warehouse.connect() as conn:
+        assert conn.execute(select(Feedback.feedback_id)).all() == []
+
+
 def test_report_on_an_empty_warehouse(settings, capsys):
     assert main(["report"]) == 0
     out = capsys.readouterr().out

@@ -21,7 +21,7 @@ from alerts.outcomes import delay_summary, outcome_table, rates_by_class
 from alerts.render import render_alert_email
 from alerts.render_notices import render_all_clear, render_confirmation, render_no_assessment
 from alerts.schedule import all_clear_due, digest_period, input_problems
-from alerts.table import scores_csv
+from alerts.table import CSV_COLUMNS, header_columns, scores_csv
 from alerts.webhook import webhook_payload
 
 TODAY = date(2026, 3, 4)  # a Wednesday
@@ -131,11 +131,26 @@ def test_csv_ranks_rows_and_defuses_formulas():
     s = pd.DataFrame({"area_id": ["A", "B"], "period": [date(2025, 1, 1)] * 2, "p": [0.1, 0.5],
                       "p_lo": [float("nan"), 0.4], "p_hi": [0.2, 0.6], "risk_class": ["medium", "high"],
                       "model_name": ["m", "m"], "model_version": ["1", "1"]})  # fmt: skip
-    text = scores_csv(s, areas, {"B"}).decode("utf-8")
+    text = scores_csv(s, areas, {"B": 17}).decode("utf-8")
     lines = text.lstrip("\ufeff").splitlines()
-    assert lines[1] == "1,B,Belém,'=HYPERLINK(1),0.5000,0.4000,0.6000,high,yes,2025-01-01,m,1"
-    assert lines[2] == "2,A,'=HYPERLINK(1),,0.1000,,0.2000,medium,no,2025-01-01,m,1"
-    assert scores_csv(s.iloc[0:0], areas, set()).decode("utf-8").count("\n") == 1  # header only
+    assert lines[0].split(",")[:2] == ["rank", "area_id"] and "alert_ref" in lines[0]
+    assert lines[1] == "1,B,Belém,'=HYPERLINK(1),0.5000,0.4000,0.6000,high,yes,17,2025-01-01,m,1"
+    assert lines[2] == "2,A,'=HYPERLINK(1),,0.1000,,0.2000,medium,no,,2025-01-01,m,1"
+    assert scores_csv(s.iloc[0:0], areas, {}).decode("utf-8").count("\n") == 1  # header only
+
+
+@pytest.mark.parametrize("language", ["pt", "es", "fr"])
+def test_csv_headers_and_words_are_in_the_subscribers_language(language):
+    areas = pd.DataFrame({"area_id": ["B"], "parent_id": [None], "name": ["Belém"]})
+    s = pd.DataFrame({"area_id": ["B"], "period": [date(2025, 1, 1)], "p": [0.5], "p_lo": [0.4], "p_hi": [0.6],
+                      "risk_class": ["high"], "model_name": ["m"], "model_version": ["1"]})  # fmt: skip
+    header, row = scores_csv(s, areas, {"B": 17}, language).decode("utf-8").lstrip("\ufeff").splitlines()
+    english = scores_csv(s, areas, {"B": 17}).decode("utf-8").lstrip("\ufeff").splitlines()
+    words = texts(language)
+    assert header.split(",") == [words[f"csv_{c}"] for c in CSV_COLUMNS]
+    assert [w for w in header.split(",") if w in english[0].split(",")] == []  # no English header left
+    assert f",{words['class_high']},{words['csv_yes']},17," in row
+    assert {header_columns()[w] for w in header.split(",")} == set(CSV_COLUMNS)
 
 
 def test_outcome_figures():
