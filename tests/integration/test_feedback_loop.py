@@ -61,7 +61,7 @@ def test_feedback_page_records_an_outcome_that_the_report_shows(settings, wareho
     assert len(rows) == 1 and rows[0]["service"] == "CREAS Abaetetuba" and rows[0]["source"] == "web"
     assert main(["report"]) == 0
     out = capsys.readouterr().out
-    assert "alerts sent: 4, with feedback: 1, acted on: 25%" in out
+    assert "alerts sent: 4, with feedback: 1, acted on: 1 of 4" in out
     assert "Pará" in out and "median=0.0" in out
     html = (settings.reports_dir / "alerts-report.html").read_text()
     assert "Time from alert to referral" in html and (settings.reports_dir / "alerts-by-class.png").exists()

@@ -17,7 +17,7 @@ from test_alert_render import AREAS, items
 
 from alerts.i18n import CATALOG, LANGUAGES, texts
 from alerts.maps import scope_map_png
-from alerts.outcomes import delay_summary, outcome_table, rates_by_class
+from alerts.outcomes import SMALL_N, delay_summary, outcome_table, rates_by_class, share_text
 from alerts.render import render_alert_email
 from alerts.render_notices import render_all_clear, render_confirmation, render_no_assessment
 from alerts.schedule import all_clear_due, digest_period, input_problems
@@ -173,8 +173,16 @@ def test_outcome_figures():
     assert (
         by_class.loc["high", "confirmed_rate"] == pytest.approx(1 / 3) and by_class.loc["high", "cases"] == 3
     )
+    assert by_class.loc["high", "n_confirmed"] == 1 and by_class.loc["high", "n_feedback"] == 3
     empty = outcome_table(alerts.iloc[0:0], feedback.iloc[0:0])
     assert delay_summary(empty).empty and rates_by_class(empty).empty
+
+
+def test_small_shares_are_written_as_counts_never_as_a_bare_percent():
+    assert share_text(1, 1) == "1 of 1"  # never "100%" from one case
+    assert share_text(0, 0) == "-"
+    assert share_text(3, SMALL_N - 1) == f"3 of {SMALL_N - 1}"
+    assert share_text(12, 40) == "12 of 40 (30%)"
 
 
 def test_webhook_document_is_json_and_refuses_nothing_to_send():
