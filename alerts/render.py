@@ -237,7 +237,7 @@ def render_alert_email(
         "n_still_high": t["n_still_high"].format(n=n_still_high, risk=risk) if n_still_high else "",
         "n_left": t["n_left"].format(n=n_left) if n_left else "",
         "map_caption": t["map_caption"].format(scope=scope, in_scope=in_scope) if map_cid else "",
-        "csv_note": t["csv_note"].format(scope=scope, in_scope=in_scope, file=csv_name) if csv_name else "",
+        "csv_note": t["csv_note"].format(scope=scope, in_scope=in_scope, risk=risk, file=csv_name) if csv_name else "",
         "footer": t["footer"].format(scope=scope),
         "chance": t["chance"].format(year=year),
         "target_year_why": t["target_year_why"].format(year=year) if today is not None and year < today.year else "",

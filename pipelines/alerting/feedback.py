@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -36,7 +36,7 @@ _CASES = re.compile(r"[0-9]{1,7}")  # ASCII digits only ("²".isdigit() is True)
 class FeedbackError(ValueError):
     """Feedback that cannot be stored as given; the message names the field and the rule. ``code`` names
     the rule for pages that word it in the officer's language: ``alert_id``, ``outcome``, ``action_date``,
-    ``future``, ``before_alert``, ``cases``, ``cases_range``, ``too_long``, ``referral``, ``confirmed``, ``no_action``, ``unknown_alert``,
+    ``future``, ``before_alert``, ``cases``, ``cases_range``, ``too_long``, ``referral``, ``confirmed``, ``no_action``, ``unknown_alert``, ``combination``,
     ``file`` (CSV import)."""
 
     def __init__(self, message: str, code: str = "file") -> None:
@@ -94,6 +94,26 @@ def parse_entry(raw: dict, today: date) -> FeedbackEntry:
     if outcome == "no_action" and not entry.note:
         raise FeedbackError("no action needs a short reason", "no_action")
     return entry
+
+
+ALONE = ("false_alarm", "no_action")  # outcomes that contradict any other outcome of the same alert
+
+
+def parse_submission(raw: dict, outcomes: list[str], today: date) -> list[FeedbackEntry]:
+    """One submission with several outcomes (e.g. ``referred`` and ``confirmed``) sharing the fields of
+    ``raw``: one entry per outcome, each checked by :func:`parse_entry` (the case count kept on
+    ``confirmed``, the service on ``referred``). ``false_alarm`` and
+    ``no_action`` stand alone; no outcome at all is refused (code ``outcome``)."""
+    chosen = list(dict.fromkeys(o.strip() for o in outcomes if o.strip()))
+    if not chosen:
+        raise FeedbackError("choose at least one outcome", "outcome")
+    if len(chosen) > 1 and set(chosen) & set(ALONE):
+        raise FeedbackError(f"{' and '.join(sorted(set(chosen) & set(ALONE)))} cannot go with another outcome",
+                            "combination")  # fmt: skip
+    entries = [parse_entry({**raw, "outcome": outcome}, today) for outcome in chosen]
+    # The case count belongs to ``confirmed`` and the service to ``referred`` only, so nothing counts twice.
+    return [replace(e, confirmed_cases=e.confirmed_cases if e.outcome == "confirmed" else None,
+                    service=e.service if e.outcome == "referred" else None) for e in entries]  # fmt: skip
 
 
 def entry_problems(conn: Connection, entries: list[FeedbackEntry]) -> list[tuple[int, FeedbackError]]:

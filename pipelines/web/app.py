@@ -33,7 +33,13 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from alerts.i18n import LANGUAGES, negotiate, texts
-from pipelines.alerting.feedback import OUTCOMES, FeedbackError, alert_summary, parse_entry, record_feedback
+from pipelines.alerting.feedback import (
+    OUTCOMES,
+    FeedbackError,
+    alert_summary,
+    parse_submission,
+    record_feedback,
+)
 from pipelines.alerting.links import PURPOSES, ExpiredLinkError, LinkError, signing_key, verify
 from pipelines.alerting.subscriptions import confirm_subscription, unsubscribe
 from pipelines.settings import Settings, get_settings
@@ -274,18 +280,20 @@ def create_app(settings: Settings | None = None, today=None, bind_host: str | No
             return error
         if not check_form_token(key, "feedback", token, posted.get("csrf", "")):
             return forbidden(request)
-        form = {k: v for k, v in posted.items() if k in FORM_FIELDS}
+        form = {k: v for k, v in posted.items() if k in FORM_FIELDS and k != "outcome"}
+        chosen = [str(v) for v in (await request.form()).getlist("outcome")][: len(OUTCOMES)]
         lang = alert["language"] or "en"
         by = f"{alert['role'] or 'unknown role'} (subscription {alert['subscription_id']})"
         try:
-            entry = parse_entry({**form, "alert_id": alert["alert_id"]}, clock())
+            entries = parse_submission({**form, "alert_id": alert["alert_id"]}, chosen, clock())
             with engine.begin() as conn:
-                record_feedback(conn, [entry], "web", submitted_by=by)
+                record_feedback(conn, entries, "web", submitted_by=by)
         except FeedbackError as exc:
-            return _form(alert, token, 422, _feedback_error(lang, exc), form)
+            return _form(alert, token, 422, _feedback_error(lang, exc), {**form, "outcome": chosen})
         words = texts(lang)
+        labels = outcome_labels(lang)
         text = words["web_thanks"].format(
-            outcome=outcome_labels(lang)[entry.outcome], area=alert["name"] or alert["area_id"]
+            outcome=", ".join(labels[e.outcome] for e in entries), area=alert["name"] or alert["area_id"]
         )
         return _message(lang, "web_thanks_title", text)
 

@@ -70,7 +70,8 @@ def test_send_alerts_delivers_one_message_per_subscription_with_areas(settings, 
     assert png["Content-ID"] == "<scope-map@sdg87>" and png.get_content().startswith(b"\x89PNG")
     (attachment,) = pa.iter_attachments()
     rows = attachment.get_content().lstrip("\ufeff").splitlines()
-    assert attachment.get_filename() == "sdg87-BRA.PA-2025.csv" and len(rows) == 4  # header + 3 in Pará
+    # header + the 2 high areas of Pará; the third scored area is below the alert level and left out
+    assert attachment.get_filename() == "sdg87-BRA.PA-2025.csv" and len(rows) == 3
     assert rows[1].startswith("1,BRA.1500107,Abaetetuba,Pará,0.4200,") and ",yes," in rows[1]
     ref = rows[1].split(",")[9]
     assert ref.isdigit() and f"Alert reference (for the CSV and feedback import): {ref}" in text

@@ -19,7 +19,7 @@ from pipelines.brazil.inputs import load_feedback
 from pipelines.cli import main
 from pipelines.warehouse.schema import Alert, Feedback
 from pipelines.web.app import create_app
-from tests.support import submit
+from tests.support import form_of, submit
 
 TODAY = datetime.now(UTC).date()
 
@@ -127,13 +127,39 @@ def test_csv_import_is_all_or_nothing_and_idempotent(settings, warehouse, sent, 
     assert main(["feedback", "import", str(good)]) == 0
 
 
+def test_one_form_records_several_outcomes_and_keeps_what_was_entered_on_error(settings, warehouse, sent):
+    client = TestClient(create_app(settings))
+    token = sent["Abaetetuba"].split("token=")[1]
+    page = client.get("/feedback", params={"token": token}).text
+    assert 'type="checkbox" name="outcome" value="referred"' in page
+    action, hidden = form_of(page)
+    # A referral without its service: refused, and the form comes back with every value entered.
+    fields = {"outcome": ["referred", "confirmed"], "action_date": TODAY.isoformat(), "confirmed_cases": "4",
+              "note": "visita conjunta"}  # fmt: skip
+    refused = client.post(action, data={**hidden, **fields})
+    assert refused.status_code == 422 and "A referral needs its date and the service" in refused.text
+    assert 'value="referred" checked' in refused.text and 'value="confirmed" checked' in refused.text
+    assert f'value="{TODAY.isoformat()}"' in refused.text and 'value="4"' in refused.text
+    assert "visita conjunta</textarea>" in refused.text
+    contradictory = client.post(
+        action, data={**hidden, "outcome": ["false_alarm", "confirmed"], "confirmed_cases": "1"}
+    )
+    assert contradictory.status_code == 422 and "cannot go with another outcome" in contradictory.text
+    done = client.post(action, data={**hidden, **fields, "service": "CREAS"})
+    assert done.status_code == 200
+    assert "Referred to protection services, Cases confirmed" in done.text
+    with warehouse.connect() as conn:
+        rows = conn.execute(select(Feedback.outcome, Feedback.confirmed_cases, Feedback.service)).all()
+    assert sorted(rows, key=str) == sorted([("referred", None, "CREAS"), ("confirmed", 4, None)], key=str)
+
+
 def test_the_emails_own_csv_imports_with_outcomes_added(settings, warehouse, sent, tmp_path):
     (pa,) = [m for m in outbox(settings) if m["To"].addresses[0].addr_spec == "labour-office-pa@example.org"]
     (attachment,) = pa.iter_attachments()
     header, *rows = attachment.get_content().lstrip("\ufeff").splitlines()
     ref = header.split(",").index("alert_ref")
     listed = [r for r in rows if r.split(",")[ref]]
-    assert len(listed) == 2 and len(rows) == 3  # the third area was scored but not alerted: no reference
+    assert len(listed) == 2 and len(rows) == 2  # the CSV holds the areas at the alert level
     # Edit: the officer adds outcome columns; the first listed area was referred AND had cases confirmed.
     first = listed[0]
     lines = [header + ",outcome,action_date,service,confirmed_cases",
