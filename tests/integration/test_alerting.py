@@ -43,8 +43,9 @@ def test_send_alerts_delivers_one_message_per_subscription_with_areas(settings, 
     assert result["model_version"] == "1" and result["period"] == "2025-01-01"
     assert result["outbox"] == str(settings.outbox_dir)
     messages = {m["To"].addresses[0].addr_spec: m for m in outbox(settings, all_clear=True)}
+    # The Mato Grosso example office reads Portuguese, as a real state office would.
     assert messages.pop("labour-office-mt@example.org")["Subject"].startswith(
-        "No new high-risk areas in Mato Grosso"
+        "Nenhuma nova área de alto risco em Mato Grosso"
     )
     assert set(messages) == {"labour-office-pa@example.org", "inspection-unit@example.org"}
     pa = messages["labour-office-pa@example.org"]
