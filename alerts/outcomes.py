@@ -18,6 +18,8 @@ Definitions
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 ACTED = ("referred", "inspection", "confirmed", "false_alarm")
@@ -70,9 +72,22 @@ def delay_summary(table: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["group", "n_referred", "median", "p90", "n_before_alert"])
 
 
+SMALL_N = 20  # below this many cases a share is written only as "k of n", never as a percent
+
+
+def share_text(k: int, n: int) -> str:
+    """A share as its counts: ``"-"`` for no case, ``"1 of 1"`` below :data:`SMALL_N` cases (a percent of
+    a handful reads as certainty), else ``"12 of 40 (30%)"``."""
+    if n <= 0:
+        return "-"
+    if n < SMALL_N:
+        return f"{k} of {n}"
+    return f"{k} of {n} ({math.floor(k / n * 100 + 0.5)}%)"
+
+
 def rates_by_class(table: pd.DataFrame) -> pd.DataFrame:
-    """Per risk class: ``n_alerts``, ``n_feedback``, ``acted_share`` (of alerts), ``confirmed_rate`` (of
-    alerts with feedback; NaN when none) and ``cases``."""
+    """Per risk class: ``n_alerts``, ``n_feedback``, ``n_acted``, ``acted_share`` (of alerts),
+    ``n_confirmed``, ``confirmed_rate`` (of alerts with feedback; NaN when none) and ``cases``."""
     rows = []
     for risk_class, g in table.groupby("risk_class"):
         with_fb = g[g["has_feedback"]]
@@ -81,11 +96,23 @@ def rates_by_class(table: pd.DataFrame) -> pd.DataFrame:
                 "risk_class": risk_class,
                 "n_alerts": len(g),
                 "n_feedback": len(with_fb),
+                "n_acted": int(g["acted"].sum()),
                 "acted_share": float(g["acted"].mean()),
+                "n_confirmed": int(with_fb["confirmed"].sum()),
                 "confirmed_rate": float(with_fb["confirmed"].mean()) if len(with_fb) else float("nan"),
                 "cases": int(g["cases"].sum()),
             }
         )
     return pd.DataFrame(
-        rows, columns=["risk_class", "n_alerts", "n_feedback", "acted_share", "confirmed_rate", "cases"]
+        rows,
+        columns=[
+            "risk_class",
+            "n_alerts",
+            "n_feedback",
+            "n_acted",
+            "acted_share",
+            "n_confirmed",
+            "confirmed_rate",
+            "cases",
+        ],  # fmt: skip
     )

@@ -16,12 +16,14 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from alerts.i18n import plural, texts
+from alerts.place_names import in_place, local_name
 from alerts.select import CLASS_RANK
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f]+")
@@ -89,6 +91,8 @@ def _contribution(driver: dict) -> float:
 def top_drivers(drivers: object, area_id: str, n: int = 3, language: str = "en") -> list[dict[str, str]]:
     """The ``n`` largest drivers by |contribution| as ``{"label", "direction"}`` in plain words.
 
+    A driver's label is the catalogue's ``driver_<feature>`` in ``language`` (the model's own English
+    ``label`` only for a feature the catalogue does not know).
     Drivers with a zero, missing or non-finite contribution say nothing about direction and are skipped.
     """
     t = texts(language)
@@ -97,7 +101,9 @@ def top_drivers(drivers: object, area_id: str, n: int = 3, language: str = "en")
     ranked = sorted(usable, key=lambda d: abs(_contribution(d)), reverse=True)
     return [
         {
-            "label": one_line(d.get("label") or d.get("feature") or "unnamed factor"),
+            "label": one_line(
+                t.get(f"driver_{d.get('feature')}") or d.get("label") or d.get("feature") or "?"
+            ),
             "direction": t["raises"] if _contribution(d) > 0 else t["lowers"],
         }
         for d in ranked[:n]
@@ -112,11 +118,15 @@ def noun(levels: set[str], count: int, language: str = "en") -> str:
 
 
 def subject_line(
-    count: int, levels: set[str], scope_name: str, min_class: str, year: int, language: str = "en"
-) -> str:
-    """E.g. ``High forced-labour risk: 12 municipalities in Pará (2025)``; at most 300 characters."""
+    count: int, levels: set[str], scope_name: str, min_class: str, year: int, language: str = "en",
+    in_scope: str | None = None,
+) -> str:  # fmt: skip
+    """E.g. ``High forced-labour risk: 12 municipalities in Pará (2025)``; at most 300 characters.
+    ``in_scope`` is the "in <place>" phrase (:func:`alerts.place_names.in_place`); without it, the
+    language's plain preposition before ``scope_name``."""
     t = texts(language)
     subject = t["subject_alert"].format(
+        in_scope=one_line(in_scope or t["in_place_1"].format(name=scope_name)),
         headline=t.get(f"headline_{min_class}", t["headline_high"]),
         count=count,
         noun=noun(set(levels), count, language),
@@ -126,7 +136,9 @@ def subject_line(
     return one_line(subject)[:300]
 
 
-def _area_rows(items: pd.DataFrame, names: dict, parents: dict, language: str, links: Mapping) -> list[dict]:
+def _area_rows(
+    items: pd.DataFrame, names: dict, parents: dict, language: str, links: Mapping, refs: Mapping
+) -> list[dict]:
     t = texts(language)
     rows = []
     for item in items.sort_values("rank").to_dict("records"):
@@ -145,6 +157,7 @@ def _area_rows(items: pd.DataFrame, names: dict, parents: dict, language: str, l
                 "change": "" if _missing(before) else t["was"].format(p=percent(before)),
                 "drivers": top_drivers(item.get("drivers"), area_id, language=language),
                 "feedback_url": links.get(area_id, ""),
+                "ref": str(refs.get(area_id, "")),
             }
         )
     return rows
@@ -188,14 +201,18 @@ def render_alert_email(
     checks: Sequence[str] = (),
     map_cid: str | None = None,
     csv_name: str | None = None,
+    today: date | None = None,
+    alert_refs: Mapping[str, int] | None = None,
 ) -> RenderedEmail:
     """Render the alert (or digest, by ``cadence``) e-mail for one subscription.
 
     ``n_more`` counts new or risen areas not listed (beyond the top N); ``n_still_high`` counts open areas
     not repeated; ``n_left`` counts areas that closed. ``feedback_urls`` maps ``area_id`` to its signed
-    feedback link; ``freshness`` maps a source to the date of its newest data; ``checks`` are the ids of
+    feedback link and ``alert_refs`` to its alert id (shown as the alert reference, also in the CSV);
+    ``freshness`` maps a source to the date of its newest data; ``checks`` are the ids of
     the data-quality results behind the scores; ``map_cid`` / ``csv_name`` name the inline map and the
-    attached CSV when the message carries them.
+    attached CSV when the message carries them. ``today`` is the day the e-mail is made: when the
+    target year is already past, the e-mail says why (the employer list lags the inspections).
     """
     if items.empty:
         raise ValueError("no alerts to render: an empty selection sends nothing")
@@ -208,26 +225,30 @@ def render_alert_email(
     first = items.iloc[0].to_dict()
     year = pd.Timestamp(first["period"]).year
     total = len(items) + n_more
-    scope = one_line(names.get(scope_area_id, scope_area_id))
+    scope = one_line(local_name(scope_area_id, names.get(scope_area_id, scope_area_id), language))
+    in_scope = one_line(in_place(scope_area_id, scope, levels.get(scope_area_id, ""), language))
     item_levels = {levels.get(a, "") for a in items["area_id"]}
     risk = t[f"risk_{min_class}"]
     digest = cadence in ("weekly", "monthly")
+    rows = _area_rows(items, names, parents, language, feedback_urls or {}, alert_refs or {})
     lines = {
-        "intro": t["intro"].format(count=total, noun=noun(item_levels, total, language), scope=scope, risk=risk, year=year),
+        "intro": t["intro"].format(count=total, noun=noun(item_levels, total, language), scope=scope, in_scope=in_scope, risk=risk, year=year),
         "n_more": t["n_more"].format(listed=len(items), more=n_more) if n_more else "",
         "n_still_high": t["n_still_high"].format(n=n_still_high, risk=risk) if n_still_high else "",
         "n_left": t["n_left"].format(n=n_left) if n_left else "",
-        "map_caption": t["map_caption"].format(scope=scope) if map_cid else "",
-        "csv_note": t["csv_note"].format(scope=scope, file=csv_name) if csv_name else "",
+        "map_caption": t["map_caption"].format(scope=scope, in_scope=in_scope) if map_cid else "",
+        "csv_note": t["csv_note"].format(scope=scope, in_scope=in_scope, risk=risk, file=csv_name) if csv_name else "",
         "footer": t["footer"].format(scope=scope),
         "chance": t["chance"].format(year=year),
+        "target_year_why": t["target_year_why"].format(year=year) if today is not None and year < today.year else "",
+        "interval_note": t["interval_note"] if any(row["range"] for row in rows) else "",
     }  # fmt: skip
     context = {
         "t": t,
         "lang": language if language in ("en", "pt", "es", "fr") else "en",
         "greeting": greeting(recipient_name, language),
         "lines": lines,
-        "areas": _area_rows(items, names, parents, language, feedback_urls or {}),
+        "areas": rows,
         "provenance": provenance(first, language, checks),
         "freshness": [t["freshness"].format(source=one_line(k), date=one_line(v)) for k, v in sorted((freshness or {}).items())],
         "map_cid": map_cid or "",
@@ -236,10 +257,10 @@ def render_alert_email(
     if digest:
         subject = t["subject_digest"].format(
             cadence=t[f"cadence_{cadence}"], count=total, noun=noun(item_levels, total, language),
-            risk=risk, scope=scope, year=year,
+            risk=risk, scope=scope, in_scope=in_scope, year=year,
         )  # fmt: skip
     else:
-        subject = subject_line(total, item_levels, scope, min_class, year, language)
+        subject = subject_line(total, item_levels, scope, min_class, year, language, in_scope)
     env = environment()
     return RenderedEmail(
         subject=one_line(subject)[:300],

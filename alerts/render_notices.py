@@ -1,7 +1,8 @@
 """Short messages that carry no area list (pure): confirmation, all-clear, no-assessment, operator error.
 
 Each returns a :class:`alerts.render.RenderedEmail` in the subscription's language (operator mail is in
-English). Dates are passed in (``run_date``: the day the system ran; ``data_date``: the newest data the
+English). ``scope_area_id`` / ``scope_level`` let a scope be named as the language says it (a country in
+its own word, "no Maranhão"; :mod:`alerts.place_names`). Dates are passed in (``run_date``: the day the system ran; ``data_date``: the newest data the
 scores used); nothing here reads a clock.
 """
 
@@ -11,7 +12,15 @@ from collections.abc import Sequence
 from datetime import date
 
 from alerts.i18n import LANGUAGES, texts
+from alerts.place_names import in_place, local_name
 from alerts.render import RenderedEmail, environment, greeting, one_line
+
+
+def _scope(scope_name: str, scope_area_id: str, scope_level: str, language: str) -> dict[str, str]:
+    """``scope`` (the area's name in ``language``) and ``in_scope`` ("in <place>") for the texts."""
+    area_id = scope_area_id or scope_name
+    name = one_line(local_name(area_id, scope_name, language))
+    return {"scope": name, "in_scope": one_line(in_place(area_id, name, scope_level, language))}
 
 
 def _render(language: str, subject: str, paragraphs: list[str], **extra: str) -> RenderedEmail:
@@ -36,20 +45,20 @@ def _render(language: str, subject: str, paragraphs: list[str], **extra: str) ->
 
 def render_confirmation(
     *, recipient_name: str, scope_name: str, role: str, min_class: str, cadence: str, language: str,
-    confirm_url: str,
+    confirm_url: str, scope_area_id: str = "", scope_level: str = "",
 ) -> RenderedEmail:  # fmt: skip
     """The double opt-in message: what was asked for and the signed link that confirms it."""
     t = texts(language)
-    scope = one_line(scope_name)
+    place = _scope(scope_name, scope_area_id, scope_level, language)
     intro = t["confirm_intro"].format(
-        scope=scope,
+        **place,
         role=one_line(role),
         min_class=t[f"risk_{min_class}"],
         cadence=t[f"cadence_word_{cadence}"],
     )
     return _render(
         language,
-        t["subject_confirm"].format(scope=scope),
+        t["subject_confirm"].format(**place),
         [intro, t["confirm_ignore"]],
         greeting=greeting(recipient_name, language),
         action_url=confirm_url,
@@ -59,37 +68,38 @@ def render_confirmation(
 
 def render_all_clear(
     *, recipient_name: str, scope_name: str, min_class: str, language: str, run_date: date,
-    data_date: date | None, n_open: int, unsubscribe_url: str,
+    data_date: date | None, n_open: int, unsubscribe_url: str, scope_area_id: str = "", scope_level: str = "",
 ) -> RenderedEmail:  # fmt: skip
     """ "No new high-risk areas; the system ran on D with data up to E" — silence is never ambiguous."""
     t = texts(language)
-    scope = one_line(scope_name)
+    place = _scope(scope_name, scope_area_id, scope_level, language)
     body = t["all_clear"].format(
-        scope=scope, risk=t[f"risk_{min_class}"], run_date=run_date.isoformat(),
+        **place, risk=t[f"risk_{min_class}"], run_date=run_date.isoformat(),
         data_date=data_date.isoformat() if data_date else t["not_recorded"], n_open=n_open,
     )  # fmt: skip
     return _render(
         language,
-        t["subject_all_clear"].format(scope=scope, run_date=run_date.isoformat()),
+        t["subject_all_clear"].format(**place, run_date=run_date.isoformat()),
         [body, t["all_clear_why"]],
         greeting=greeting(recipient_name, language),
-        footer=t["footer"].format(scope=scope),
+        footer=t["footer"].format(**place),
         unsubscribe_url=unsubscribe_url,
     )
 
 
 def render_no_assessment(
-    *, recipient_name: str, scope_name: str, language: str, run_date: date, unsubscribe_url: str
-) -> RenderedEmail:
+    *, recipient_name: str, scope_name: str, language: str, run_date: date, unsubscribe_url: str,
+    scope_area_id: str = "", scope_level: str = "",
+) -> RenderedEmail:  # fmt: skip
     """The notice sent instead of scores when a data gate failed or input is stale."""
     t = texts(language)
-    scope = one_line(scope_name)
+    place = _scope(scope_name, scope_area_id, scope_level, language)
     return _render(
         language,
-        t["subject_no_assessment"].format(scope=scope, run_date=run_date.isoformat()),
-        [t["no_assessment"].format(scope=scope, run_date=run_date.isoformat())],
+        t["subject_no_assessment"].format(**place, run_date=run_date.isoformat()),
+        [t["no_assessment"].format(**place, run_date=run_date.isoformat())],
         greeting=greeting(recipient_name, language),
-        footer=t["footer"].format(scope=scope),
+        footer=t["footer"].format(**place),
         unsubscribe_url=unsubscribe_url,
     )
 

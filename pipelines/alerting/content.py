@@ -1,7 +1,9 @@
 """The alert or digest e-mail of one subscription: rendered text and HTML, the scope map, the CSV.
 
 The map shows the scored areas of the scope (the simplified geometries, EPSG:4326) with the listed areas
-in red; the CSV lists every scored area of the scope. Feedback links are signed per alert id, so they are
+in red; the CSV lists the scope's areas at the subscription's class or above, listed or not (not every
+scored area: a national CSV of all 5,570 municipalities made the e-mail weigh most of a megabyte; see
+docs/adr/0064-alert-csv-holds-the-alert-level.md). Feedback links are signed per alert id, so they are
 built after the alert rows exist.
 """
 
@@ -15,7 +17,7 @@ from sqlalchemy import Engine
 
 from alerts.maps import scope_map_png
 from alerts.render import render_alert_email
-from alerts.select import scope_members
+from alerts.select import CLASS_RANK, scope_members
 from alerts.table import scores_csv
 from pipelines.alerting.delivery import Outgoing
 from pipelines.alerting.inputs import area_geometries
@@ -55,13 +57,16 @@ def alert_message(
     with engine.connect() as conn:
         ids = alert_ids(conn, key)
     png = _map(engine, in_scope, items["area_id"].tolist())
+    min_class = sub["min_class"] or "high"
+    at_level = in_scope["risk_class"].map(CLASS_RANK).fillna(-1) >= CLASS_RANK[min_class]
+    attached = in_scope[at_level | in_scope["area_id"].isin(list(ids))]
     csv_name = f"sdg87-{sub['scope_area_id']}-{pd.Timestamp(scores['period'].iloc[0]).year}.csv"
     freshness = data.get("freshness", {})
     rendered = render_alert_email(
         items.assign(previous_p=_previous_p(items, data["states"], sub["subscription_id"])),
         areas,
         scope_area_id=sub["scope_area_id"],
-        min_class=sub["min_class"] or "high",
+        min_class=min_class,
         n_more=total - len(items),
         n_still_high=int(data["selection"].summary.set_index("subscription_id").loc[sub["subscription_id"], "n_still_high"])
         if sub["subscription_id"] in set(data["selection"].summary["subscription_id"]) else 0,
@@ -74,9 +79,11 @@ def alert_message(
         checks=data.get("checks", ()),
         map_cid=MAP_CID if png else None,
         csv_name=csv_name,
+        today=today,
+        alert_refs=ids,
     )  # fmt: skip
     return to_subscriber(
         settings, sub, key, kind, rendered, n_areas=total,
         images=((MAP_CID, png),) if png else (),
-        attachments=((csv_name, scores_csv(in_scope, areas, set(items["area_id"]))),),
+        attachments=((csv_name, scores_csv(attached, areas, ids, sub["language"])),),
     )  # fmt: skip

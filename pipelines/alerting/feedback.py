@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, delete, insert, select
 
+from alerts.table import header_columns
 from pipelines.settings import Settings, get_settings
 from pipelines.warehouse.engine import make_engine, migrate
 from pipelines.warehouse.schema import Alert, Area, Feedback, Subscription
@@ -35,7 +36,7 @@ _CASES = re.compile(r"[0-9]{1,7}")  # ASCII digits only ("²".isdigit() is True)
 class FeedbackError(ValueError):
     """Feedback that cannot be stored as given; the message names the field and the rule. ``code`` names
     the rule for pages that word it in the officer's language: ``alert_id``, ``outcome``, ``action_date``,
-    ``future``, ``before_alert``, ``cases``, ``cases_range``, ``too_long``, ``referral``, ``confirmed``, ``no_action``, ``unknown_alert``,
+    ``future``, ``before_alert``, ``cases``, ``cases_range``, ``too_long``, ``referral``, ``confirmed``, ``no_action``, ``unknown_alert``, ``combination``,
     ``file`` (CSV import)."""
 
     def __init__(self, message: str, code: str = "file") -> None:
@@ -95,23 +96,57 @@ def parse_entry(raw: dict, today: date) -> FeedbackEntry:
     return entry
 
 
+ALONE = ("false_alarm", "no_action")  # outcomes that contradict any other outcome of the same alert
+
+
+def parse_submission(raw: dict, outcomes: list[str], today: date) -> list[FeedbackEntry]:
+    """One submission with several outcomes (e.g. ``referred`` and ``confirmed``) sharing the fields of
+    ``raw``: one entry per outcome, each checked by :func:`parse_entry` (the case count kept on
+    ``confirmed``, the service on ``referred``). ``false_alarm`` and
+    ``no_action`` stand alone; no outcome at all is refused (code ``outcome``)."""
+    chosen = list(dict.fromkeys(o.strip() for o in outcomes if o.strip()))
+    if not chosen:
+        raise FeedbackError("choose at least one outcome", "outcome")
+    if len(chosen) > 1 and set(chosen) & set(ALONE):
+        raise FeedbackError(f"{' and '.join(sorted(set(chosen) & set(ALONE)))} cannot go with another outcome",
+                            "combination")  # fmt: skip
+    entries = [parse_entry({**raw, "outcome": outcome}, today) for outcome in chosen]
+    # The case count belongs to ``confirmed`` and the service to ``referred`` only, so nothing counts twice.
+    return [replace(e, confirmed_cases=e.confirmed_cases if e.outcome == "confirmed" else None,
+                    service=e.service if e.outcome == "referred" else None) for e in entries]  # fmt: skip
+
+
+def entry_problems(conn: Connection, entries: list[FeedbackEntry]) -> list[tuple[int, FeedbackError]]:
+    """``(index, error)`` for every entry whose alert is unknown or whose action date is before the day
+    its alert was sent, all at once (the caller names the line or field)."""
+    ids = {e.alert_id for e in entries}
+    a = Alert.__table__
+    sent_on = dict(conn.execute(select(a.c.alert_id, a.c.created_at).where(a.c.alert_id.in_(ids))).all())
+    problems = []
+    for index, e in enumerate(entries):
+        if e.alert_id not in sent_on:
+            problems.append((index, FeedbackError(f"unknown alert id {e.alert_id}", "unknown_alert")))
+            continue
+        alerted = sent_on[e.alert_id].date() if sent_on[e.alert_id] else None
+        if e.action_date and alerted and e.action_date < alerted:
+            message = (
+                f"alert {e.alert_id}: action_date {e.action_date} is before the alert was sent ({alerted})"
+            )
+            problems.append((index, FeedbackError(message, "before_alert")))
+    return problems
+
+
 def record_feedback(
     conn: Connection, entries: list[FeedbackEntry], source: str, submitted_by: str = "csv import"
 ) -> int:
     """Record ``entries`` in the caller's transaction: per alert, one submission (module docstring) kept as
-    revisions and made current. Unknown alerts and action dates before the alert are refused."""
+    revisions and made current; several outcomes of one alert (referred and cases confirmed) are one
+    submission. Unknown alerts and action dates before the alert are refused (the first problem of
+    :func:`entry_problems` is raised; nothing is written)."""
+    problems = entry_problems(conn, entries)
+    if problems:
+        raise problems[0][1]
     ids = {e.alert_id for e in entries}
-    a = Alert.__table__
-    sent_on = dict(conn.execute(select(a.c.alert_id, a.c.created_at).where(a.c.alert_id.in_(ids))).all())
-    if ids - set(sent_on):
-        raise FeedbackError(f"unknown alert id(s): {sorted(ids - set(sent_on))[:10]}", "unknown_alert")
-    for e in entries:
-        alerted = sent_on[e.alert_id].date() if sent_on[e.alert_id] else None
-        if e.action_date and alerted and e.action_date < alerted:
-            raise FeedbackError(
-                f"alert {e.alert_id}: action_date {e.action_date} is before the alert was sent ({alerted})",
-                "before_alert",
-            )
     now = datetime.now(UTC)
     f = Feedback.__table__
     for alert_id in sorted(ids):
@@ -161,33 +196,70 @@ def alert_summary(conn: Connection, alert_id: int) -> dict | None:
     return {**row, "recorded": [dict(r) for r in recorded.mappings()]}
 
 
-def read_feedback_csv(path: Path, today: date) -> list[FeedbackEntry]:
-    """Rows of a UTF-8 CSV with header :data:`CSV_COLUMNS`; every bad row reported at once by line."""
+def _column(header: str, email_columns: dict[str, str]) -> str:
+    """A header of :data:`CSV_COLUMNS`, or a column of the e-mail's CSV in any language (its alert
+    reference is ``alert_id``; its other columns are kept only to be ignored, as ``email:<column>``)."""
+    name = header.strip()
+    if name in CSV_COLUMNS:
+        return name
+    if name in email_columns:
+        column = email_columns[name]
+        return "alert_id" if column == "alert_ref" else f"email:{column}"
+    return name
+
+
+def read_feedback_rows(path: Path, today: date) -> tuple[list[FeedbackEntry], list[int], list[str]]:
+    """Entries, their line numbers and the errors of every bad row of a feedback CSV (see
+    :func:`read_feedback_csv`)."""
+    email_columns = header_columns()
     with Path(path).open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in ("alert_id", "outcome") if c not in (reader.fieldnames or [])]
-        unknown = sorted(set(reader.fieldnames or []) - set(CSV_COLUMNS))
+        reader = csv.reader(handle)
+        header = [_column(h, email_columns) for h in next(reader, [])]
+        missing = [c for c in ("alert_id", "outcome") if c not in header]
+        unknown = sorted({h for h in header if h not in CSV_COLUMNS and not h.startswith("email:")})
         if missing or unknown:
             raise FeedbackError(f"{path}: missing columns {missing}, unknown columns {unknown}")
-        entries, errors = [], []
-        for line, raw in enumerate(reader, start=2):
+        entries, lines, errors = [], [], []
+        for line, cells in enumerate(reader, start=2):
+            raw = {h: c for h, c in zip(header, cells, strict=False) if not h.startswith("email:")}
+            if not any(str(v).strip() for h, v in raw.items() if h != "alert_id"):
+                continue  # a row (of the e-mail's CSV) with no outcome written in it
             try:
+                if not str(raw.get("alert_id") or "").strip():
+                    raise FeedbackError(
+                        "no alert reference: only areas listed in an e-mail can take an outcome"
+                    )
                 entries.append(parse_entry(raw, today))
+                lines.append(line)
             except FeedbackError as exc:
                 errors.append(f"{path}:{line}: {exc}")
+    return entries, lines, errors
+
+
+def read_feedback_csv(path: Path, today: date) -> list[FeedbackEntry]:
+    """Rows of a UTF-8 CSV headed with :data:`CSV_COLUMNS`, or the CSV attached to an alert e-mail (any
+    language) with ``outcome`` and the other columns added: its alert reference is the alert id, its own
+    columns are ignored and rows with nothing written in them are skipped. Every bad row is reported at
+    once by line; nothing is imported then."""
+    entries, _, errors = read_feedback_rows(path, today)
     if errors:
         raise FeedbackError(f"{len(errors)} bad row(s), nothing imported:\n" + "\n".join(errors))
     return entries
 
 
 def import_feedback(path: Path, settings: Settings | None = None, today: date | None = None) -> dict:
-    """Import a feedback CSV in one transaction (all rows or none). Returns ``rows`` and ``alerts``."""
+    """Import a feedback CSV in one transaction (all rows or none): format errors, unknown alerts and
+    action dates before the alert of every row are reported together. Returns ``rows`` and ``alerts``."""
     settings = settings or get_settings()
     migrate(settings.warehouse_url)
-    entries = read_feedback_csv(path, today or datetime.now(UTC).date())
+    entries, lines, errors = read_feedback_rows(path, today or datetime.now(UTC).date())
     engine = make_engine(settings.warehouse_url)
     try:
         with engine.begin() as conn:
+            errors += [f"{path}:{lines[i]}: {exc}" for i, exc in entry_problems(conn, entries)]
+            if errors:  # every problem of the file in one report, nothing imported
+                errors.sort(key=lambda e: int(e.removeprefix(f"{path}:").split(":")[0]))
+                raise FeedbackError(f"{len(errors)} bad row(s), nothing imported:\n" + "\n".join(errors))
             record_feedback(conn, entries, "csv")
     finally:
         engine.dispose()

@@ -32,6 +32,16 @@ def scope_name(areas: pd.DataFrame, area_id: str) -> str:
     return str(match.iloc[0]) if len(match) else area_id
 
 
+def scope_words(areas: pd.DataFrame, area_id: str) -> dict[str, str]:
+    """``scope_name``, ``scope_area_id`` and ``scope_level`` of a subscription's scope, for the notices."""
+    level = areas.loc[areas["area_id"] == area_id, "level"]
+    return {
+        "scope_name": scope_name(areas, area_id),
+        "scope_area_id": area_id,
+        "scope_level": str(level.iloc[0]) if len(level) else "",
+    }
+
+
 def to_subscriber(
     settings: Settings,
     sub: dict,
@@ -67,7 +77,7 @@ def confirmation(settings: Settings, sub: dict, areas: pd.DataFrame, today: date
     """The double opt-in message; one per subscription, ever (key: kind + subscription id)."""
     rendered = render_confirmation(
         recipient_name=sub["recipient_name"] or "",
-        scope_name=scope_name(areas, sub["scope_area_id"]),
+        **scope_words(areas, sub["scope_area_id"]),
         role=sub["role"],
         min_class=sub["min_class"] or "high",
         cadence=sub["cadence"] or "immediate",
@@ -84,7 +94,7 @@ def all_clear(
     """The periodic "nothing new" message; at most one per subscription and day."""
     rendered = render_all_clear(
         recipient_name=sub["recipient_name"] or "",
-        scope_name=scope_name(areas, sub["scope_area_id"]),
+        **scope_words(areas, sub["scope_area_id"]),
         min_class=sub["min_class"] or "high",
         language=sub["language"],
         run_date=today,
@@ -100,7 +110,7 @@ def no_assessment(settings: Settings, sub: dict, areas: pd.DataFrame, today: dat
     """The notice sent instead of scores; at most one per subscription and day."""
     rendered = render_no_assessment(
         recipient_name=sub["recipient_name"] or "",
-        scope_name=scope_name(areas, sub["scope_area_id"]),
+        **scope_words(areas, sub["scope_area_id"]),
         language=sub["language"],
         run_date=today,
         unsubscribe_url=unsubscribe_url(settings, sub["unsubscribe_token"]),

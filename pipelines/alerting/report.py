@@ -16,7 +16,7 @@ import pandas as pd
 from jinja2 import Environment, select_autoescape
 from sqlalchemy import Date, DateTime, Integer
 
-from alerts.outcomes import delay_summary, outcome_table, rates_by_class
+from alerts.outcomes import delay_summary, outcome_table, rates_by_class, share_text
 from pipelines.alerting.inputs import areas_frame
 from pipelines.alerting.report_html import REPORT_TEMPLATE
 from pipelines.settings import Settings, get_settings
@@ -52,7 +52,8 @@ def load_outcomes(settings: Settings) -> pd.DataFrame:
     return outcome_table(alerts, feedback)
 
 
-def _bar_png(frame: pd.DataFrame, x: str, ys: list[str], title: str, ylabel: str) -> bytes:
+def _bar_png(frame: pd.DataFrame, x: str, ys: dict[str, str], title: str, ylabel: str) -> bytes:
+    """A bar chart of the columns ``ys`` (column -> legend words) by ``x``."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -62,7 +63,7 @@ def _bar_png(frame: pd.DataFrame, x: str, ys: list[str], title: str, ylabel: str
     if frame.empty:
         ax.text(0.5, 0.5, "no data yet", ha="center", va="center", transform=ax.transAxes)
     else:
-        frame.set_index(x)[ys].plot.bar(ax=ax, rot=0)
+        frame.set_index(x)[list(ys)].rename(columns=ys).plot.bar(ax=ax, rot=0)
     ax.set_title(title)
     ax.set_ylabel(ylabel)
     ax.set_xlabel("")
@@ -80,6 +81,7 @@ def build_report(settings: Settings | None = None) -> dict:
     figures = {
         "n_alerts": len(table),
         "n_feedback": int(table["has_feedback"].sum()),
+        "n_acted": int(table["acted"].sum()),
         "acted_share": float(table["acted"].mean()) if len(table) else float("nan"),
         "delay": delay_summary(table),
         "delay_by_state": delay_summary(table, "state"),
@@ -89,36 +91,43 @@ def build_report(settings: Settings | None = None) -> dict:
     out_dir = Path(settings.reports_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "alerts-delay-by-state.png").write_bytes(
-        _bar_png(figures["delay_by_state"], "group", ["median", "p90"], "Days from alert to referral", "days")
+        _bar_png(
+            figures["delay_by_state"],
+            "group",
+            {"median": "median", "p90": "90th percentile"},
+            "Days from alert to referral",
+            "days",
+        )
     )
     (out_dir / "alerts-by-class.png").write_bytes(
         _bar_png(
             figures["by_class"],
             "risk_class",
-            ["acted_share", "confirmed_rate"],
+            {
+                "acted_share": "acted on (of alerts)",
+                "confirmed_rate": "cases confirmed (of alerts with feedback)",
+            },
             "Alerts by risk class",
             "share",
         )
     )
     env = Environment(autoescape=select_autoescape(default=True))
     html = env.from_string(REPORT_TEMPLATE).render(
-        f=figures, generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        f=figures, share=share_text, generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     )
     path = out_dir / "alerts-report.html"
     path.write_text(html, encoding="utf-8")
     return {**figures, "html": str(path)}
 
 
-def _fmt(value: float, percent: bool = False) -> str:
-    if value != value:  # NaN
-        return "-"
-    return f"{value:.0%}" if percent else f"{value:.1f}"
+def _fmt(value: float) -> str:
+    return "-" if value != value else f"{value:.1f}"  # NaN reads "-"
 
 
 def print_report(figures: dict) -> None:
     """The figures as plain text for the terminal."""
     print(f"alerts sent: {figures['n_alerts']}, with feedback: {figures['n_feedback']}, "
-          f"acted on: {_fmt(figures['acted_share'], True)}")  # fmt: skip
+          f"acted on: {share_text(figures['n_acted'], figures['n_alerts'])}")  # fmt: skip
     for title, key in (("overall", "delay"), ("by state", "delay_by_state"), ("by role", "delay_by_role")):
         print(f"\nalert-to-referral delay, {title} (days):")
         frame = figures[key]
@@ -135,6 +144,7 @@ def print_report(figures: dict) -> None:
             )
     print("\nby risk class:")
     for r in figures["by_class"].to_dict("records"):
-        print(f"  {r['risk_class']:<7} alerts={r['n_alerts']:<5} acted={_fmt(r['acted_share'], True):<5} "
-              f"confirmed rate={_fmt(r['confirmed_rate'], True):<5} cases={r['cases']}")  # fmt: skip
+        print(f"  {r['risk_class']:<7} alerts={r['n_alerts']:<5} acted on: {share_text(r['n_acted'], r['n_alerts'])}"
+              f"  cases confirmed: {share_text(r['n_confirmed'], r['n_feedback'])} with feedback"
+              f"  cases={r['cases']}")  # fmt: skip
     print(f"\nreport: {figures['html']}")

@@ -9,7 +9,7 @@ th:first-child,td:first-child{text-align:left}</style></head>
 <h1>What alerts led to</h1>
 <p>Generated {{ generated }}. Alerts sent: <strong>{{ f.n_alerts }}</strong>; with feedback:
 <strong>{{ f.n_feedback }}</strong>; acted on:
-<strong>{{ "-" if f.acted_share != f.acted_share else "%.0f%%" | format(f.acted_share * 100) }}</strong>
+<strong>{{ share(f.n_acted, f.n_alerts) }}</strong>
 (referred, inspected, confirmed or found a false alarm).</p>
 {% macro delay_table(frame, label) %}
 <table><tr><th>{{ label }}</th><th>referrals</th><th>median days</th><th>90th percentile</th><th>dated before the alert (left out)</th></tr>
@@ -27,8 +27,8 @@ th:first-child,td:first-child{text-align:left}</style></head>
 <h2>By risk class</h2>
 <table><tr><th>risk class</th><th>alerts</th><th>with feedback</th><th>acted on</th><th>confirmed-case rate</th><th>cases</th></tr>
 {% for r in f.by_class.to_dict("records") %}<tr><td>{{ r.risk_class }}</td><td>{{ r.n_alerts }}</td><td>{{ r.n_feedback }}</td>
-<td>{{ "%.0f%%" | format(r.acted_share * 100) }}</td>
-<td>{{ "-" if r.confirmed_rate != r.confirmed_rate else "%.0f%%" | format(r.confirmed_rate * 100) }}</td><td>{{ r.cases }}</td></tr>
+<td>{{ share(r.n_acted, r.n_alerts) }}</td>
+<td>{{ share(r.n_confirmed, r.n_feedback) }}</td><td>{{ r.cases }}</td></tr>
 {% else %}<tr><td colspan="6">no alerts sent yet</td></tr>{% endfor %}</table>
 <img src="alerts-by-class.png" alt="Share acted on and confirmed-case rate by risk class">
 <p>Confirmed-case rate: alerts with confirmed cases over alerts with any feedback. Scores are about areas,

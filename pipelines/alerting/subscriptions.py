@@ -41,10 +41,11 @@ EXAMPLE_SUBSCRIPTIONS = (
         "scope_area_id": "BRA.PA",
     },
     {
-        "recipient_name": "Mato Grosso state labour office (example)",
+        "recipient_name": "Superintendência Regional do Trabalho em Mato Grosso (exemplo)",
         "email": "labour-office-mt@example.org",
-        "role": "state labour office",
+        "role": "superintendência regional do trabalho",
         "scope_area_id": "BRA.MT",
+        "language": "pt",
     },
     {
         "recipient_name": "National labour inspection unit (example)",

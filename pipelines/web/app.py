@@ -33,7 +33,13 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from alerts.i18n import LANGUAGES, negotiate, texts
-from pipelines.alerting.feedback import OUTCOMES, FeedbackError, alert_summary, parse_entry, record_feedback
+from pipelines.alerting.feedback import (
+    OUTCOMES,
+    FeedbackError,
+    alert_summary,
+    parse_submission,
+    record_feedback,
+)
 from pipelines.alerting.links import PURPOSES, ExpiredLinkError, LinkError, signing_key, verify
 from pipelines.alerting.subscriptions import confirm_subscription, unsubscribe
 from pipelines.settings import Settings, get_settings
@@ -42,6 +48,7 @@ from pipelines.warehouse.schema import Subscription
 from pipelines.warehouse.schema_links import LinkUse
 from pipelines.web.fresh_links import send_fresh_link
 from pipelines.web.security import Guard, RateLimiter, check_form_token, form_token
+from pipelines.web.subscriber_lookup import scope_name as scope_name_of
 from pipelines.web.subscriber_lookup import subscription_by_unsubscribe_token
 
 _ENV = Environment(
@@ -125,6 +132,10 @@ def create_app(settings: Settings | None = None, today=None, bind_host: str | No
             row = conn.execute(stmt.where(t.c.subscription_id == subscription_id)).mappings().first()
         return dict(row) if row else None
 
+    def scope_name(area_id: str, language: str) -> str:
+        with engine.connect() as conn:
+            return scope_name_of(conn, area_id, language)
+
     def _used(token: str) -> bool:
         digest = hashlib.sha256(token.encode("utf-8")).hexdigest()
         with engine.connect() as conn:
@@ -147,7 +158,7 @@ def create_app(settings: Settings | None = None, today=None, bind_host: str | No
         if _used(token):
             return _message(lang, "web_link_title", texts(lang)["web_link_used"], 410)
         return _page("confirm.html", lang, title=texts(lang)["web_confirm_title"], token=token,
-                     csrf=form_token(key, "confirm", token), scope=sub["scope_area_id"])  # fmt: skip
+                     csrf=form_token(key, "confirm", token), scope=scope_name(sub["scope_area_id"], lang))  # fmt: skip
 
     @app.post("/confirm", response_class=HTMLResponse)
     async def confirm_now(request: Request) -> HTMLResponse:
@@ -175,7 +186,9 @@ def create_app(settings: Settings | None = None, today=None, bind_host: str | No
             lang = browser_language(request)
             return _message(lang, "web_inactive_title", texts(lang)["web_inactive"], 404)
         lang = sub["language"]
-        text = texts(lang)["web_confirmed"].format(scope=sub["scope_area_id"], email=sub["email"])
+        text = texts(lang)["web_confirmed"].format(
+            scope=scope_name(sub["scope_area_id"], lang), email=sub["email"]
+        )
         return _message(lang, "web_confirmed_title", text)
 
     @app.post("/fresh-link", response_class=HTMLResponse)
@@ -203,12 +216,14 @@ def create_app(settings: Settings | None = None, today=None, bind_host: str | No
             return _message(lang, "web_link_title", texts(lang)["web_unknown_unsubscribe"], 404)
         if not sub["active"]:
             return _already_unsubscribed(sub)
-        return _page("unsubscribe.html", sub["language"], token=token, scope=sub["scope_area_id"],
+        return _page("unsubscribe.html", sub["language"], token=token, scope=scope_name(sub["scope_area_id"], sub["language"]),
                      csrf=form_token(key, "unsubscribe", token))  # fmt: skip
 
     def _already_unsubscribed(sub: dict) -> HTMLResponse:
         words = texts(sub["language"])
-        text = words["web_already_unsubscribed"].format(email=sub["email"], scope=sub["scope_area_id"])
+        text = words["web_already_unsubscribed"].format(
+            email=sub["email"], scope=scope_name(sub["scope_area_id"], sub["language"])
+        )
         return _message(sub["language"], "web_already_unsubscribed_title", text)
 
     @app.post("/unsubscribe", response_class=HTMLResponse)
@@ -227,7 +242,9 @@ def create_app(settings: Settings | None = None, today=None, bind_host: str | No
         with engine.begin() as conn:
             unsubscribe(conn, token)
         lang = before["language"]
-        text = texts(lang)["web_unsubscribed"].format(scope=before["scope_area_id"], email=before["email"])
+        text = texts(lang)["web_unsubscribed"].format(
+            scope=scope_name(before["scope_area_id"], lang), email=before["email"]
+        )
         return _message(lang, "web_unsubscribed_title", text)
 
     def _alert_for(request: Request, token: str) -> tuple[dict | None, HTMLResponse | None]:
@@ -274,18 +291,20 @@ def create_app(settings: Settings | None = None, today=None, bind_host: str | No
             return error
         if not check_form_token(key, "feedback", token, posted.get("csrf", "")):
             return forbidden(request)
-        form = {k: v for k, v in posted.items() if k in FORM_FIELDS}
+        form = {k: v for k, v in posted.items() if k in FORM_FIELDS and k != "outcome"}
+        chosen = [str(v) for v in (await request.form()).getlist("outcome")][: len(OUTCOMES)]
         lang = alert["language"] or "en"
         by = f"{alert['role'] or 'unknown role'} (subscription {alert['subscription_id']})"
         try:
-            entry = parse_entry({**form, "alert_id": alert["alert_id"]}, clock())
+            entries = parse_submission({**form, "alert_id": alert["alert_id"]}, chosen, clock())
             with engine.begin() as conn:
-                record_feedback(conn, [entry], "web", submitted_by=by)
+                record_feedback(conn, entries, "web", submitted_by=by)
         except FeedbackError as exc:
-            return _form(alert, token, 422, _feedback_error(lang, exc), form)
+            return _form(alert, token, 422, _feedback_error(lang, exc), {**form, "outcome": chosen})
         words = texts(lang)
+        labels = outcome_labels(lang)
         text = words["web_thanks"].format(
-            outcome=outcome_labels(lang)[entry.outcome], area=alert["name"] or alert["area_id"]
+            outcome=", ".join(labels[e.outcome] for e in entries), area=alert["name"] or alert["area_id"]
         )
         return _message(lang, "web_thanks_title", text)
 

@@ -24,6 +24,7 @@ from pipelines.alerting.messages import to_subscriber
 from pipelines.mail.mailer import AddressError
 from pipelines.settings import Settings
 from pipelines.warehouse.schema import Alert, Subscription
+from pipelines.web.subscriber_lookup import scope_name
 
 log = logging.getLogger(__name__)
 _COLUMNS = ("subscription_id", "email", "recipient_name", "scope_area_id", "language", "unsubscribe_token")
@@ -54,10 +55,12 @@ def send_fresh_link(settings: Settings, engine: Engine, purpose: str, subject: s
     else:
         link = feedback_url(settings, int(subject), today)
     words = texts(sub["language"])
+    with engine.connect() as conn:
+        scope = scope_name(conn, sub["scope_area_id"], sub["language"])
     expires = (today + timedelta(settings.link_max_age_days)).isoformat()
     body = words["mail_fresh_body"].format(date=expires, url=link)
     rendered = RenderedEmail(
-        subject=words["mail_fresh_subject"].format(scope=sub["scope_area_id"]),
+        subject=words["mail_fresh_subject"].format(scope=scope),
         text=body,
         html="<!DOCTYPE html><html><body>"
         + "".join(f"<p>{html.escape(p)}</p>" for p in body.split("\n\n"))

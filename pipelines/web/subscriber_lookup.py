@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, select
 
-from pipelines.warehouse.schema import Subscription
+from alerts.place_names import local_name
+from pipelines.warehouse.schema import Area, Subscription
 
 
 def subscription_by_unsubscribe_token(conn: Connection, token: str) -> dict | None:
@@ -18,3 +19,10 @@ def subscription_by_unsubscribe_token(conn: Connection, token: str) -> dict | No
     )
     row = conn.execute(stmt).mappings().first()
     return dict(row) if row else None
+
+
+def scope_name(conn: Connection, area_id: str, language: str) -> str:
+    """A subscription scope's name as ``language`` writes it (a country in its own word, else the official
+    name; the area id when the area is not loaded). Reads only."""
+    name = conn.execute(select(Area.name).where(Area.area_id == area_id)).scalar_one_or_none()
+    return local_name(area_id, name or area_id, language)

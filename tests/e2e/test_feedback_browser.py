@@ -122,7 +122,7 @@ def test_officer_records_a_referral_in_chromium_and_the_report_shows_it(
     assert page.locator("h1").inner_text() == "What happened after this alert?"
     assert "Abaetetuba" in page.inner_text("body")
     today = datetime.now(UTC).date().isoformat()
-    page.get_by_role("radio", name="Referred to protection services").check()
+    page.get_by_role("checkbox", name="Referred to protection services").check()
     page.fill("#action_date", today)
     page.fill("#service", "CREAS Abaetetuba")
     assert _shot(page, "feedback-form-filled.png").stat().st_size > 0
@@ -148,13 +148,13 @@ def test_browser_keeps_the_form_and_shows_the_rule_when_a_referral_lacks_its_ser
 ):
     send_alerts(settings)
     page.goto(_feedback_links(_mail_to(settings, PA_OFFICE))[0])
-    page.get_by_role("radio", name="Referred to protection services").check()
+    page.get_by_role("checkbox", name="Referred to protection services").check()
     page.fill("#action_date", datetime.now(UTC).date().isoformat())
     page.get_by_role("button", name="Record").click()
     page.wait_for_load_state()
     assert page.get_by_role("alert").inner_text() == "A referral needs its date and the service it went to."
     assert page.get_by_role(
-        "radio", name="Referred to protection services"
+        "checkbox", name="Referred to protection services"
     ).is_checked()  # nothing typed is lost
     with warehouse.connect() as conn:
         assert conn.execute(select(Feedback.feedback_id)).first() is None
@@ -169,7 +169,7 @@ def test_portuguese_subscriber_gets_the_form_in_portuguese(settings, warehouse, 
     page.goto(_feedback_links(_mail_to(settings, PA_OFFICE))[0])
     assert page.locator("html").get_attribute("lang") == "pt"  # the subscriber's, not the browser's en-GB
     assert page.locator("h1").inner_text() == "O que aconteceu depois deste alerta?"
-    page.get_by_role("radio", name="Casos confirmados").check()
+    page.get_by_role("checkbox", name="Casos confirmados").check()
     page.fill("#confirmed_cases", "2")
     page.get_by_role("button", name="Registrar").click()
     page.wait_for_load_state()

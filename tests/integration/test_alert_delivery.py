@@ -50,7 +50,7 @@ def test_rejected_load_withholds_the_cycle_and_tells_everyone_once(settings, war
         send_alerts(settings)
     messages = outbox(settings, all_clear=True)
     subjects = sorted(m["Subject"] for m in messages)
-    assert len(subjects) == 4 and subjects[0].startswith("No assessment this cycle for Brasil")
+    assert len(subjects) == 4 and subjects[0].startswith("No assessment this cycle for Brazil")
     operator = [m for m in messages if m["To"].addresses[0].addr_spec == settings.operator_email]
     assert len(operator) == 1 and "rejected" in operator[0].get_body(("plain",)).get_content()
     assert _kinds(warehouse) == {"no_assessment": 3, "operator": 1}  # and no alert rows, no scores sent

@@ -43,22 +43,25 @@ def test_send_alerts_delivers_one_message_per_subscription_with_areas(settings, 
     assert result["model_version"] == "1" and result["period"] == "2025-01-01"
     assert result["outbox"] == str(settings.outbox_dir)
     messages = {m["To"].addresses[0].addr_spec: m for m in outbox(settings, all_clear=True)}
+    # The Mato Grosso example office reads Portuguese, as a real state office would.
     assert messages.pop("labour-office-mt@example.org")["Subject"].startswith(
-        "No new high-risk areas in Mato Grosso"
+        "Nenhuma nova área de alto risco em Mato Grosso"
     )
     assert set(messages) == {"labour-office-pa@example.org", "inspection-unit@example.org"}
     pa = messages["labour-office-pa@example.org"]
     assert pa["Subject"] == "High forced-labour risk: 2 municipalities in Pará (2025)"
     assert (
         messages["inspection-unit@example.org"]["Subject"]
-        == "High forced-labour risk: 2 municipalities in Brasil (2025)"
+        == "High forced-labour risk: 2 municipalities in Brazil (2025)"
     )
     parts = [p.get_content_type() for p in pa.walk()]
     assert parts == ["multipart/mixed", "multipart/alternative", "text/plain", "multipart/related", "text/html",
                      "image/png", "text/csv"]  # fmt: skip
     text = pa.get_body(("plain",)).get_content()
     assert text.index("Abaetetuba") < text.index("Abel Figueiredo")
-    assert "42% (likely 21% to 63%)" in text and "Acará" not in text
+    assert "42% (90 % model interval 21% to 63%)" in text and "Acará" not in text
+    assert "contains the observed rate less often than 90 %" in text
+    assert text.count("Alert reference (for the CSV and feedback import): ") == 2
     assert text.count("Record what was done: http://127.0.0.1:8087/feedback?token=") == 2
     assert pa["List-Unsubscribe"].startswith("<http://127.0.0.1:8087/unsubscribe?token=")
     assert pa["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -68,8 +71,11 @@ def test_send_alerts_delivers_one_message_per_subscription_with_areas(settings, 
     assert png["Content-ID"] == "<scope-map@sdg87>" and png.get_content().startswith(b"\x89PNG")
     (attachment,) = pa.iter_attachments()
     rows = attachment.get_content().lstrip("\ufeff").splitlines()
-    assert attachment.get_filename() == "sdg87-BRA.PA-2025.csv" and len(rows) == 4  # header + 3 in Pará
+    # header + the 2 high areas of Pará; the third scored area is below the alert level and left out
+    assert attachment.get_filename() == "sdg87-BRA.PA-2025.csv" and len(rows) == 3
     assert rows[1].startswith("1,BRA.1500107,Abaetetuba,Pará,0.4200,") and ",yes," in rows[1]
+    ref = rows[1].split(",")[9]
+    assert ref.isdigit() and f"Alert reference (for the CSV and feedback import): {ref}" in text
     with warehouse.connect() as conn:
         deliveries = conn.execute(select(Delivery.__table__)).mappings().all()
     assert {d["status"] for d in deliveries} == {"sent"}

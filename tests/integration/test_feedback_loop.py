@@ -19,7 +19,7 @@ from pipelines.brazil.inputs import load_feedback
 from pipelines.cli import main
 from pipelines.warehouse.schema import Alert, Feedback
 from pipelines.web.app import create_app
-from tests.support import submit
+from tests.support import form_of, submit
 
 TODAY = datetime.now(UTC).date()
 
@@ -61,7 +61,7 @@ def test_feedback_page_records_an_outcome_that_the_report_shows(settings, wareho
     assert len(rows) == 1 and rows[0]["service"] == "CREAS Abaetetuba" and rows[0]["source"] == "web"
     assert main(["report"]) == 0
     out = capsys.readouterr().out
-    assert "alerts sent: 4, with feedback: 1, acted on: 25%" in out
+    assert "alerts sent: 4, with feedback: 1, acted on: 1 of 4" in out
     assert "Pará" in out and "median=0.0" in out
     html = (settings.reports_dir / "alerts-report.html").read_text()
     assert "Time from alert to referral" in html and (settings.reports_dir / "alerts-by-class.png").exists()
@@ -125,6 +125,71 @@ def test_csv_import_is_all_or_nothing_and_idempotent(settings, warehouse, sent, 
     with pytest.raises(FeedbackError, match="unknown alert"):
         import_feedback(unknown, settings)
     assert main(["feedback", "import", str(good)]) == 0
+
+
+def test_one_form_records_several_outcomes_and_keeps_what_was_entered_on_error(settings, warehouse, sent):
+    client = TestClient(create_app(settings))
+    token = sent["Abaetetuba"].split("token=")[1]
+    page = client.get("/feedback", params={"token": token}).text
+    assert 'type="checkbox" name="outcome" value="referred"' in page
+    action, hidden = form_of(page)
+    # A referral without its service: refused, and the form comes back with every value entered.
+    fields = {"outcome": ["referred", "confirmed"], "action_date": TODAY.isoformat(), "confirmed_cases": "4",
+              "note": "visita conjunta"}  # fmt: skip
+    refused = client.post(action, data={**hidden, **fields})
+    assert refused.status_code == 422 and "A referral needs its date and the service" in refused.text
+    assert 'value="referred" checked' in refused.text and 'value="confirmed" checked' in refused.text
+    assert f'value="{TODAY.isoformat()}"' in refused.text and 'value="4"' in refused.text
+    assert "visita conjunta</textarea>" in refused.text
+    contradictory = client.post(
+        action, data={**hidden, "outcome": ["false_alarm", "confirmed"], "confirmed_cases": "1"}
+    )
+    assert contradictory.status_code == 422 and "cannot go with another outcome" in contradictory.text
+    done = client.post(action, data={**hidden, **fields, "service": "CREAS"})
+    assert done.status_code == 200
+    assert "Referred to protection services, Cases confirmed" in done.text
+    with warehouse.connect() as conn:
+        rows = conn.execute(select(Feedback.outcome, Feedback.confirmed_cases, Feedback.service)).all()
+    assert sorted(rows, key=str) == sorted([("referred", None, "CREAS"), ("confirmed", 4, None)], key=str)
+
+
+def test_the_emails_own_csv_imports_with_outcomes_added(settings, warehouse, sent, tmp_path):
+    (pa,) = [m for m in outbox(settings) if m["To"].addresses[0].addr_spec == "labour-office-pa@example.org"]
+    (attachment,) = pa.iter_attachments()
+    header, *rows = attachment.get_content().lstrip("\ufeff").splitlines()
+    ref = header.split(",").index("alert_ref")
+    listed = [r for r in rows if r.split(",")[ref]]
+    assert len(listed) == 2 and len(rows) == 2  # the CSV holds the areas at the alert level
+    # Edit: the officer adds outcome columns; the first listed area was referred AND had cases confirmed.
+    first = listed[0]
+    lines = [header + ",outcome,action_date,service,confirmed_cases",
+             f"{first},referred,{TODAY},CREAS,", f"{first},confirmed,{TODAY},,3",
+             *(f"{r},,,," for r in rows if r != first)]  # fmt: skip
+    returned = tmp_path / "returned.csv"
+    returned.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    assert import_feedback(returned, settings) == {"rows": 2, "alerts": 1}
+    with warehouse.connect() as conn:
+        outcomes = conn.execute(select(Feedback.outcome, Feedback.confirmed_cases)).all()
+    assert sorted(outcomes, key=str) == sorted([("referred", None), ("confirmed", 3)], key=str)
+
+
+def test_import_reports_every_problem_of_the_file_in_one_pass(settings, warehouse, sent, tmp_path):
+    with warehouse.connect() as conn:
+        ids = conn.execute(select(Alert.alert_id).order_by(Alert.alert_id)).scalars().all()
+    before = (TODAY - timedelta(days=30)).isoformat()
+    bad = tmp_path / "bad.csv"
+    # Edit: line 2 an unknown alert, line 3 a referral dated before its alert, line 4 a bad outcome.
+    bad.write_text(f"alert_id,outcome,action_date,service\n999999,false_alarm,,\n"
+                   f"{ids[0]},referred,{before},CREAS\n{ids[1]},maybe,,\n", encoding="utf-8")  # fmt: skip
+    with pytest.raises(FeedbackError) as err:
+        import_feedback(bad, settings)
+    message = str(err.value)
+    assert message.startswith("3 bad row(s), nothing imported")
+    assert f"{bad}:2: unknown alert id 999999" in message
+    assert f"{bad}:3: alert {ids[0]}: action_date {before} is before the alert was sent" in message
+    assert f"{bad}:4: outcome 'maybe'" in message
+    with warehouse.connect() as conn:
+        assert conn.execute(select(Feedback.feedback_id)).all() == []
 
 
 def test_report_on_an_empty_warehouse(settings, capsys):

@@ -114,6 +114,9 @@ def test_confirm_and_unsubscribe_in_the_subscribers_language(
     ask = client.get(confirm_url(settings, subscription_id, TODAY), headers={"Accept-Language": "en"})
     page = submit(client, ask.text)
     assert page.status_code == 200 and confirmed in page.text and row["email"] in page.text
+    assert (
+        "Abaetetuba" in ask.text + page.text and "BRA.1500107" not in ask.text + page.text
+    )  # names, not ids
     with warehouse.connect() as conn:
         token = conn.execute(
             select(Subscription.unsubscribe_token).where(Subscription.subscription_id == subscription_id)
@@ -122,6 +125,7 @@ def test_confirm_and_unsubscribe_in_the_subscribers_language(
     assert ask.status_code == 200 and _html(texts(language)["web_unsubscribe_button"]) in ask.text
     done = submit(client, ask.text)
     assert done.status_code == 200 and unsubscribed in done.text
+    assert "Abaetetuba" in ask.text + done.text and "BRA.1500107" not in ask.text + done.text
     again = client.post("/unsubscribe", params={"token": token})
     assert again.status_code == 200 and _html(texts(language)["web_already_unsubscribed_title"]) in again.text
 

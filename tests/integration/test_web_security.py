@@ -287,7 +287,7 @@ def test_unsubscribe_needs_the_form_token_or_a_mail_clients_one_click(server, wa
             "future",
         ),
         ({"outcome": "inspection", "action_date": "2024-02-30"}, "not a valid date"),
-        ({"outcome": "<script>"}, "Choose one of the outcomes"),
+        ({"outcome": "<script>"}, "Choose at least one outcome"),
     ],
 )
 def test_bad_feedback_gets_a_message_never_a_500(server, settings, warehouse, fields, message):

@@ -17,11 +17,11 @@ from test_alert_render import AREAS, items
 
 from alerts.i18n import CATALOG, LANGUAGES, texts
 from alerts.maps import scope_map_png
-from alerts.outcomes import delay_summary, outcome_table, rates_by_class
+from alerts.outcomes import SMALL_N, delay_summary, outcome_table, rates_by_class, share_text
 from alerts.render import render_alert_email
 from alerts.render_notices import render_all_clear, render_confirmation, render_no_assessment
 from alerts.schedule import all_clear_due, digest_period, input_problems
-from alerts.table import scores_csv
+from alerts.table import CSV_COLUMNS, header_columns, scores_csv
 from alerts.webhook import webhook_payload
 
 TODAY = date(2026, 3, 4)  # a Wednesday
@@ -131,11 +131,26 @@ def test_csv_ranks_rows_and_defuses_formulas():
     s = pd.DataFrame({"area_id": ["A", "B"], "period": [date(2025, 1, 1)] * 2, "p": [0.1, 0.5],
                       "p_lo": [float("nan"), 0.4], "p_hi": [0.2, 0.6], "risk_class": ["medium", "high"],
                       "model_name": ["m", "m"], "model_version": ["1", "1"]})  # fmt: skip
-    text = scores_csv(s, areas, {"B"}).decode("utf-8")
+    text = scores_csv(s, areas, {"B": 17}).decode("utf-8")
     lines = text.lstrip("\ufeff").splitlines()
-    assert lines[1] == "1,B,Belém,'=HYPERLINK(1),0.5000,0.4000,0.6000,high,yes,2025-01-01,m,1"
-    assert lines[2] == "2,A,'=HYPERLINK(1),,0.1000,,0.2000,medium,no,2025-01-01,m,1"
-    assert scores_csv(s.iloc[0:0], areas, set()).decode("utf-8").count("\n") == 1  # header only
+    assert lines[0].split(",")[:2] == ["rank", "area_id"] and "alert_ref" in lines[0]
+    assert lines[1] == "1,B,Belém,'=HYPERLINK(1),0.5000,0.4000,0.6000,high,yes,17,2025-01-01,m,1"
+    assert lines[2] == "2,A,'=HYPERLINK(1),,0.1000,,0.2000,medium,no,,2025-01-01,m,1"
+    assert scores_csv(s.iloc[0:0], areas, {}).decode("utf-8").count("\n") == 1  # header only
+
+
+@pytest.mark.parametrize("language", ["pt", "es", "fr"])
+def test_csv_headers_and_words_are_in_the_subscribers_language(language):
+    areas = pd.DataFrame({"area_id": ["B"], "parent_id": [None], "name": ["Belém"]})
+    s = pd.DataFrame({"area_id": ["B"], "period": [date(2025, 1, 1)], "p": [0.5], "p_lo": [0.4], "p_hi": [0.6],
+                      "risk_class": ["high"], "model_name": ["m"], "model_version": ["1"]})  # fmt: skip
+    header, row = scores_csv(s, areas, {"B": 17}, language).decode("utf-8").lstrip("\ufeff").splitlines()
+    english = scores_csv(s, areas, {"B": 17}).decode("utf-8").lstrip("\ufeff").splitlines()
+    words = texts(language)
+    assert header.split(",") == [words[f"csv_{c}"] for c in CSV_COLUMNS]
+    assert [w for w in header.split(",") if w in english[0].split(",")] == []  # no English header left
+    assert f",{words['class_high']},{words['csv_yes']},17," in row
+    assert {header_columns()[w] for w in header.split(",")} == set(CSV_COLUMNS)
 
 
 def test_outcome_figures():
@@ -158,8 +173,16 @@ def test_outcome_figures():
     assert (
         by_class.loc["high", "confirmed_rate"] == pytest.approx(1 / 3) and by_class.loc["high", "cases"] == 3
     )
+    assert by_class.loc["high", "n_confirmed"] == 1 and by_class.loc["high", "n_feedback"] == 3
     empty = outcome_table(alerts.iloc[0:0], feedback.iloc[0:0])
     assert delay_summary(empty).empty and rates_by_class(empty).empty
+
+
+def test_small_shares_are_written_as_counts_never_as_a_bare_percent():
+    assert share_text(1, 1) == "1 of 1"  # never "100%" from one case
+    assert share_text(0, 0) == "-"
+    assert share_text(3, SMALL_N - 1) == f"3 of {SMALL_N - 1}"
+    assert share_text(12, 40) == "12 of 40 (30%)"
 
 
 def test_webhook_document_is_json_and_refuses_nothing_to_send():

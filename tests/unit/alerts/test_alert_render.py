@@ -78,7 +78,7 @@ def test_plain_text_is_readable_and_complete():
     text = render(items([("BRA.1500107", 0.234)]), recipient_name="Pará labour office").text
     assert text.startswith("Hello Pará labour office,")
     assert "1. Abaetetuba, Pará" in text
-    assert "23% (likely 12% to 35%)" in text
+    assert "23% (90 % model interval 12% to 35%)" in text
     assert "Risk class: high (new: first alert for this area)" in text
     # top three drivers by |contribution|, with their direction; the fourth is left out
     assert "- share of jobs in farming: raises risk" in text
@@ -124,7 +124,7 @@ def test_missing_drivers_range_and_provenance_say_so():
         [("BRA.1500107", 0.004)], drivers=None, p_lo=None, p_hi=None, mlflow_run_id=None, data_vintage=None
     )
     text = render(frame).text
-    assert "<1%" in text and "likely" not in text
+    assert "<1%" in text and "model interval" not in text
     assert "Main reasons: not recorded" in text
     assert "MLflow run not recorded" in text and "Data as of: not recorded" in text
 

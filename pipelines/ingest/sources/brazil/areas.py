@@ -4,6 +4,14 @@ Inputs: ``brazil/covariates/abj_muni_codes_latlon.csv`` (IBGE 7-digit code, name
 the 27 ``brazil/boundaries/geojs-<UF code>-mun.json`` polygon files (``properties.id`` = IBGE code, geodata-br
 at commit c39dfb04, boundaries of about 2010).
 
+Names are the official IBGE spellings, never re-cased: the municipality list writes every word capitalised
+("Rio De Janeiro"), so a municipality takes the spelling of its boundary file (``properties.name``, as IBGE
+publishes it) when the two agree letter for letter ignoring case; the municipalities renamed or re-spelled
+since the boundaries (a current name the boundary file does not have) take :data:`OFFICIAL_RENAMED_NAMES`
+when their name has a particle or an apostrophe, else the list's spelling. States take
+:data:`STATE_NAMES` by their sigla (the list spells one "Amazônas"); the country is ``Brasil``. See
+docs/adr/0061-official-area-names.md.
+
 Output (one row per ``area_id``; geometries WKB in EPSG:4326):
 - ``BRA`` (level 0), ``BRA.<UF>`` (level 1, parent ``BRA``), ``BRA.<ibge7>`` (level 2, parent ``BRA.<UF>``).
 - Municipality polygons are repaired with ``make_valid`` (46 source polygons self-intersect); states and
@@ -37,6 +45,24 @@ SIMPLIFY_DEGREES = 0.01
 LAGOON_CODES = frozenset({4300001, 4300002})
 MUNI_COLUMNS = ["muni_id", "muni_nm", "uf_nm", "uf_sigla", "uf_id", "lon", "lat"]
 AREA_ID_PATTERN = r"^BRA(?:\.[A-Z]{2}|\.\d{7})?$"
+# The 27 federative units as IBGE names them, by sigla.
+STATE_NAMES: dict[str, str] = {
+    "AC": "Acre", "AL": "Alagoas", "AP": "Amapá", "AM": "Amazonas", "BA": "Bahia", "CE": "Ceará",
+    "DF": "Distrito Federal", "ES": "Espírito Santo", "GO": "Goiás", "MA": "Maranhão", "MT": "Mato Grosso",
+    "MS": "Mato Grosso do Sul", "MG": "Minas Gerais", "PA": "Pará", "PB": "Paraíba", "PR": "Paraná",
+    "PE": "Pernambuco", "PI": "Piauí", "RJ": "Rio de Janeiro", "RN": "Rio Grande do Norte",
+    "RS": "Rio Grande do Sul", "RO": "Rondônia", "RR": "Roraima", "SC": "Santa Catarina", "SP": "São Paulo",
+    "SE": "Sergipe", "TO": "Tocantins",
+}  # fmt: skip
+# IBGE spellings of the current names the 2010 boundary files lack and the list mis-capitalises, by code.
+OFFICIAL_RENAMED_NAMES: dict[int, str] = {
+    1502954: "Eldorado do Carajás", 1504752: "Mojuí dos Campos", 1506500: "Santa Izabel do Pará",
+    2408409: "Olho d'Água do Borges", 2515401: "São Vicente do Seridó", 2601607: "Belém do São Francisco",
+    2608503: "Lagoa de Itaenga", 2800100: "Amparo do São Francisco", 2922250: "Muquém do São Francisco",
+    3150539: "Pingo-d'Água", 3165206: "São Tomé das Letras", 3515004: "Embu das Artes",
+    3550001: "São Luiz do Paraitinga", 4216057: "São Cristóvão do Sul", 4317103: "Sant'Ana do Livramento",
+    5006275: "Paraíso das Águas", 5220157: "São Luiz do Norte",
+}  # fmt: skip
 
 
 def read_municipalities(path: Path) -> pd.DataFrame:
@@ -48,6 +74,15 @@ def read_municipalities(path: Path) -> pd.DataFrame:
         pos = int(bad.to_numpy().nonzero()[0][0])
         raise SourceFormatError(
             path, "IBGE code", f"muni_id {raw['muni_id'].iloc[pos]!r} is not 7 digits", pos + 2
+        )
+    unknown = ~raw["uf_sigla"].astype(str).isin(list(STATE_NAMES))
+    if unknown.any():
+        pos = int(unknown.to_numpy().nonzero()[0][0])
+        raise SourceFormatError(
+            path,
+            "state sigla",
+            f"uf_sigla {raw['uf_sigla'].iloc[pos]!r} is not one of the 27 states",
+            pos + 2,
         )
     out = pd.DataFrame(
         {
@@ -63,7 +98,8 @@ def read_municipalities(path: Path) -> pd.DataFrame:
 
 
 def read_boundaries(folder: Path) -> gpd.GeoDataFrame:
-    """All ``geojs-*-mun.json`` polygons as one frame: ``ibge7`` (int), ``geometry`` (EPSG:4326, repaired).
+    """All ``geojs-*-mun.json`` polygons as one frame: ``ibge7`` (int), ``published_name`` (the IBGE name
+    in ``properties.name``, or missing), ``geometry`` (EPSG:4326, repaired).
 
     Each file's geometries pass :func:`~pipelines.ingest.readers.geometry_checks.checked_polygons`.
     """
@@ -73,7 +109,7 @@ def read_boundaries(folder: Path) -> gpd.GeoDataFrame:
     parts = []
     for file in files:
         try:
-            part = pyogrio.read_dataframe(file, columns=["id"])
+            part = pyogrio.read_dataframe(file, columns=["id", "name"])
         except Exception as exc:  # pyogrio raises several driver-specific errors
             raise SourceFormatError(file, "unreadable GeoJSON", str(exc)) from exc
         if "id" not in part.columns:
@@ -84,13 +120,32 @@ def read_boundaries(folder: Path) -> gpd.GeoDataFrame:
                 file, "IBGE code", f"feature id {part['id'][ids.isna()].iloc[0]!r} is not a code"
             )
         geometry = checked_polygons(part, part["id"], file)
-        parts.append(gpd.GeoDataFrame({"ibge7": ids.astype("int64")}, geometry=geometry, crs="EPSG:4326"))
+        published = (
+            part["name"] if "name" in part.columns else pd.Series(None, index=part.index, dtype=object)
+        )
+        parts.append(
+            gpd.GeoDataFrame(
+                {"ibge7": ids.astype("int64"), "published_name": published},
+                geometry=geometry,
+                crs="EPSG:4326",
+            )
+        )
     return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs="EPSG:4326")
+
+
+def official_names(munis: pd.DataFrame, bounds: pd.DataFrame) -> pd.Series:
+    """The official name of each row of ``munis`` (index kept): the boundary file's spelling when it is
+    the same name ignoring case, else :data:`OFFICIAL_RENAMED_NAMES`, else the list's own spelling."""
+    published = munis["ibge7"].map(bounds.drop_duplicates("ibge7").set_index("ibge7")["published_name"])
+    same = published.notna() & (published.astype(str).str.casefold() == munis["name"].str.casefold())
+    renamed = munis["ibge7"].map(OFFICIAL_RENAMED_NAMES)
+    return published.where(same, renamed.where(renamed.notna(), munis["name"])).astype(str)
 
 
 def build_areas(munis: pd.DataFrame, bounds: gpd.GeoDataFrame) -> pd.DataFrame:
     """Country, state and municipality rows in ``area`` shape (see module docstring)."""
-    geo = munis.merge(bounds, on="ibge7", how="left")
+    munis = munis.assign(name=official_names(munis, bounds), uf_name=munis["uf"].map(STATE_NAMES))
+    geo = munis.merge(bounds.drop(columns="published_name", errors="ignore"), on="ibge7", how="left")
     muni_geoms = gpd.GeoSeries(geo["geometry"], crs="EPSG:4326")
     muni = pd.DataFrame(
         {
