@@ -188,6 +188,7 @@ def render_alert_email(
     checks: Sequence[str] = (),
     map_cid: str | None = None,
     csv_name: str | None = None,
+    dashboard_url: str = "",
 ) -> RenderedEmail:
     """Render the alert (or digest, by ``cadence``) e-mail for one subscription.
 
@@ -195,7 +196,8 @@ def render_alert_email(
     not repeated; ``n_left`` counts areas that closed. ``feedback_urls`` maps ``area_id`` to its signed
     feedback link; ``freshness`` maps a source to the date of its newest data; ``checks`` are the ids of
     the data-quality results behind the scores; ``map_cid`` / ``csv_name`` name the inline map and the
-    attached CSV when the message carries them.
+    attached CSV when the message carries them; ``dashboard_url`` is the recipient's signed dashboard link
+    ("Open the map for Pará"), left out when empty.
     """
     if items.empty:
         raise ValueError("no alerts to render: an empty selection sends nothing")
@@ -220,6 +222,7 @@ def render_alert_email(
         "map_caption": t["map_caption"].format(scope=scope) if map_cid else "",
         "csv_note": t["csv_note"].format(scope=scope, file=csv_name) if csv_name else "",
         "footer": t["footer"].format(scope=scope),
+        "dashboard": t["dash_open_map"].format(scope=scope) if dashboard_url else "",
         "chance": t["chance"].format(year=year),
     }  # fmt: skip
     context = {
@@ -232,6 +235,7 @@ def render_alert_email(
         "freshness": [t["freshness"].format(source=one_line(k), date=one_line(v)) for k, v in sorted((freshness or {}).items())],
         "map_cid": map_cid or "",
         "unsubscribe_url": unsubscribe_url,
+        "dashboard_url": dashboard_url,
     }  # fmt: skip
     if digest:
         subject = t["subject_digest"].format(

@@ -19,7 +19,7 @@ from alerts.select import scope_members
 from alerts.table import scores_csv
 from pipelines.alerting.delivery import Outgoing
 from pipelines.alerting.inputs import area_geometries
-from pipelines.alerting.links import feedback_url, unsubscribe_url
+from pipelines.alerting.links import dashboard_url, feedback_url, unsubscribe_url
 from pipelines.alerting.messages import to_subscriber
 from pipelines.alerting.records import alert_ids
 from pipelines.settings import Settings
@@ -74,6 +74,7 @@ def alert_message(
         checks=data.get("checks", ()),
         map_cid=MAP_CID if png else None,
         csv_name=csv_name,
+        dashboard_url=dashboard_url(settings, sub["scope_area_id"], today, sub["language"] or "en"),
     )  # fmt: skip
     return to_subscriber(
         settings, sub, key, kind, rendered, n_areas=total,
