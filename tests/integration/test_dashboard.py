@@ -276,3 +276,15 @@ def test_dashboard_in_chromium_on_desktop_and_phone(settings, links, served):
         assert pixels.shape[1] == int(size.split(",")[0]) and pixels.std() > 0.05  # not a blank page
         # the map's red (high risk) is drawn: the SVG rendered without any script
         assert ((pixels[..., 0] > 0.7) & (pixels[..., 1] < 0.25) & (pixels[..., 2] < 0.25)).sum() > 100
+
+
+def test_dashboard_link_command_gives_a_partner_a_scoped_link(settings, warehouse, capsys):
+    from pipelines.cli import main
+
+    assert main(["dashboard-link", "BRA.MT", "--lang", "es"]) == 0
+    link = capsys.readouterr().out.strip()
+    assert link.startswith(settings.public_url.rstrip("/") + "/dashboard?token=") and link.endswith("lang=es")
+    client = _client(settings)
+    scope = client.get("/api/v1/scope", params={"token": _token(link)}).json()
+    assert scope["scope_area_id"] == "BRA.MT" and scope["name"] == "Mato Grosso"
+    assert main(["dashboard-link", "BRA.XX"]) == 2 and "not a known area_id" in capsys.readouterr().err
