@@ -59,9 +59,10 @@ def render_confirmation(
 
 def render_all_clear(
     *, recipient_name: str, scope_name: str, min_class: str, language: str, run_date: date,
-    data_date: date | None, n_open: int, unsubscribe_url: str,
+    data_date: date | None, n_open: int, unsubscribe_url: str, dashboard_url: str = "",
 ) -> RenderedEmail:  # fmt: skip
-    """ "No new high-risk areas; the system ran on D with data up to E" — silence is never ambiguous."""
+    """ "No new high-risk areas; the system ran on D with data up to E" — silence is never ambiguous.
+    ``dashboard_url``, when given, is the recipient's signed dashboard link ("Open the map for Pará")."""
     t = texts(language)
     scope = one_line(scope_name)
     body = t["all_clear"].format(
@@ -75,6 +76,8 @@ def render_all_clear(
         greeting=greeting(recipient_name, language),
         footer=t["footer"].format(scope=scope),
         unsubscribe_url=unsubscribe_url,
+        action_url=dashboard_url,
+        action_label=t["dash_open_map"].format(scope=scope) if dashboard_url else "",
     )
 
 

@@ -109,6 +109,12 @@ def test_notices_escape_names_and_carry_links():
                              run_date=TODAY, data_date=None, n_open=0, unsubscribe_url="http://x/u")  # fmt: skip
     assert clear.subject == "No new high-risk areas in Mato Grosso (checked 2026-03-04)"
     assert "data up to not recorded" in clear.text and "http://x/u" in clear.html
+    assert "Open the map" not in clear.text
+    mapped = render_all_clear(recipient_name="", scope_name="Mato Grosso", min_class="high", language="pt",
+                              run_date=TODAY, data_date=None, n_open=0, unsubscribe_url="http://x/u",
+                              dashboard_url="http://x/dashboard?token=d")  # fmt: skip
+    assert "Abrir o mapa de Mato Grosso: http://x/dashboard?token=d" in mapped.text
+    assert 'href="http://x/dashboard?token=d"' in mapped.html
     notice = render_no_assessment(recipient_name="", scope_name="Pará", language="fr", run_date=TODAY,
                                   unsubscribe_url="http://x/u")  # fmt: skip
     assert notice.subject.startswith("Pas d'évaluation ce cycle pour Pará")
