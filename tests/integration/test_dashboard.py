@@ -292,3 +292,25 @@ def test_dashboard_link_command_gives_a_partner_a_scoped_link(settings, warehous
     scope = client.get("/api/v1/scope", params={"token": _token(link)}).json()
     assert scope["scope_area_id"] == "BRA.MT" and scope["name"] == "Mato Grosso"
     assert main(["dashboard-link", "BRA.XX"]) == 2 and "not a known area_id" in capsys.readouterr().err
+
+
+def test_scoping_holds_on_both_backends(backend_settings, skilled_run):
+    from test_alert_support import add_areas, add_loads, add_scores
+
+    from pipelines.alerting.subscriptions import seed_example_subscriptions
+    from pipelines.warehouse.engine import make_engine
+
+    settings = backend_settings
+    settings.mlflow_tracking_uri, settings.smtp_backoff_s = skilled_run["uri"], 0.01
+    engine = make_engine(settings.warehouse_url)
+    add_areas(engine), add_scores(engine, run_id=skilled_run["run_id"]), add_loads(engine)
+    seed_example_subscriptions(settings)
+    send_alerts(settings)
+    engine.dispose()
+    client = _client(settings)
+    pa = sign(DEV_SECRET_KEY.encode(), "dashboard", "BRA.PA", date.today() + timedelta(days=9))
+    rows = client.get("/api/v1/alerts", params={"token": pa}).json()
+    assert [r["name"] for r in rows] == ["Abaetetuba", "Abel Figueiredo"]
+    assert client.get("/api/v1/areas/BRA.5100102", params={"token": pa}).status_code == 404
+    page = client.get("/dashboard", params={"token": pa}).text
+    assert "Abaetetuba" in page and not any(name in page for name in MATO_GROSSO)
