@@ -203,6 +203,7 @@ def render_alert_email(
     csv_name: str | None = None,
     today: date | None = None,
     alert_refs: Mapping[str, int] | None = None,
+    dashboard_url: str = "",
 ) -> RenderedEmail:
     """Render the alert (or digest, by ``cadence``) e-mail for one subscription.
 
@@ -213,6 +214,8 @@ def render_alert_email(
     the data-quality results behind the scores; ``map_cid`` / ``csv_name`` name the inline map and the
     attached CSV when the message carries them. ``today`` is the day the e-mail is made: when the
     target year is already past, the e-mail says why (the employer list lags the inspections).
+    ``dashboard_url`` is the recipient's signed dashboard link ("Open the map for Pará"), left out when
+    empty.
     """
     if items.empty:
         raise ValueError("no alerts to render: an empty selection sends nothing")
@@ -239,6 +242,7 @@ def render_alert_email(
         "map_caption": t["map_caption"].format(scope=scope, in_scope=in_scope) if map_cid else "",
         "csv_note": t["csv_note"].format(scope=scope, in_scope=in_scope, risk=risk, file=csv_name) if csv_name else "",
         "footer": t["footer"].format(scope=scope),
+        "dashboard": t["dash_open_map"].format(scope=scope) if dashboard_url else "",
         "chance": t["chance"].format(year=year),
         "target_year_why": t["target_year_why"].format(year=year) if today is not None and year < today.year else "",
         "interval_note": t["interval_note"] if any(row["range"] for row in rows) else "",
@@ -253,6 +257,7 @@ def render_alert_email(
         "freshness": [t["freshness"].format(source=one_line(k), date=one_line(v)) for k, v in sorted((freshness or {}).items())],
         "map_cid": map_cid or "",
         "unsubscribe_url": unsubscribe_url,
+        "dashboard_url": dashboard_url,
     }  # fmt: skip
     if digest:
         subject = t["subject_digest"].format(

@@ -69,8 +69,10 @@ def render_confirmation(
 def render_all_clear(
     *, recipient_name: str, scope_name: str, min_class: str, language: str, run_date: date,
     data_date: date | None, n_open: int, unsubscribe_url: str, scope_area_id: str = "", scope_level: str = "",
+    dashboard_url: str = "",
 ) -> RenderedEmail:  # fmt: skip
-    """ "No new high-risk areas; the system ran on D with data up to E" — silence is never ambiguous."""
+    """ "No new high-risk areas; the system ran on D with data up to E" — silence is never ambiguous.
+    ``dashboard_url``, when given, is the recipient's signed dashboard link ("Open the map for Pará")."""
     t = texts(language)
     place = _scope(scope_name, scope_area_id, scope_level, language)
     body = t["all_clear"].format(
@@ -84,6 +86,8 @@ def render_all_clear(
         greeting=greeting(recipient_name, language),
         footer=t["footer"].format(**place),
         unsubscribe_url=unsubscribe_url,
+        action_url=dashboard_url,
+        action_label=t["dash_open_map"].format(scope=scope) if dashboard_url else "",
     )
 
 

@@ -21,7 +21,7 @@ from alerts.select import CLASS_RANK, scope_members
 from alerts.table import scores_csv
 from pipelines.alerting.delivery import Outgoing
 from pipelines.alerting.inputs import area_geometries
-from pipelines.alerting.links import feedback_url, unsubscribe_url
+from pipelines.alerting.links import dashboard_url, feedback_url, unsubscribe_url
 from pipelines.alerting.messages import to_subscriber
 from pipelines.alerting.records import alert_ids
 from pipelines.settings import Settings
@@ -81,6 +81,7 @@ def alert_message(
         csv_name=csv_name,
         today=today,
         alert_refs=ids,
+        dashboard_url=dashboard_url(settings, sub["scope_area_id"], today, sub["language"]),
     )  # fmt: skip
     return to_subscriber(
         settings, sub, key, kind, rendered, n_areas=total,

@@ -1,10 +1,12 @@
-"""Signed links in e-mails: confirm a subscription, record feedback on an alert, unsubscribe.
+"""Signed links in e-mails: confirm a subscription, record feedback on an alert, open a scope's dashboard,
+unsubscribe.
 
 A token is ``<payload>.<signature>``, both base64url without padding. The payload is JSON
 ``{"p": purpose, "s": subject, "e": expiry date (ISO, inclusive)}``; the signature is HMAC-SHA256 of the
 payload under ``SDG87_SECRET_KEY``. The purpose is signed, so a feedback token cannot confirm a
 subscription; every token must carry an expiry (one without is refused, whatever its signature). Tokens
-carry no personal data: the subject is a subscription or alert id.
+carry no personal data: the subject is a subscription or alert id, or (``dashboard``) the ``area_id`` of
+the scope the link may read (the scope area and the areas below it, nothing else; ADR 0057).
 
 The development key (``DEV_SECRET_KEY``) is public; :func:`signing_key` refuses it unless links point at
 this machine (``SDG87_PUBLIC_URL`` on localhost/127.0.0.1) and, for ``sdg87 serve``, the server listens
@@ -24,7 +26,9 @@ from urllib.parse import urlencode, urlsplit
 
 from pipelines.settings import DEV_SECRET_KEY, Settings
 
-PURPOSES = ("confirm", "feedback")
+PURPOSES = ("confirm", "feedback")  # links an expired one can be re-sent for (to a subscription's address)
+DASHBOARD = "dashboard"  # a scope's dashboard and API; subject = scope area_id
+SIGNED_PURPOSES = (*PURPOSES, DASHBOARD)
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -76,7 +80,7 @@ def signing_key(settings: Settings, bind_host: str | None = None) -> bytes:
 
 def sign(key: bytes, purpose: str, subject: str | int, expires: date) -> str:
     """A token for ``purpose`` about ``subject``, valid through ``expires`` (inclusive; required)."""
-    if purpose not in PURPOSES:
+    if purpose not in SIGNED_PURPOSES:
         raise ValueError(f"unknown link purpose {purpose!r}")
     if not isinstance(expires, date):
         raise ValueError("every link token needs an expiry date")
@@ -140,3 +144,10 @@ def feedback_url(settings: Settings, alert_id: int, today: date) -> str:
 
 def unsubscribe_url(settings: Settings, unsubscribe_token: str) -> str:
     return url(settings, "/unsubscribe", token=unsubscribe_token)
+
+
+def dashboard_url(settings: Settings, scope_area_id: str, today: date, language: str = "en") -> str:
+    """The signed, expiring link to the dashboard of ``scope_area_id`` (page in ``language``)."""
+    expires = today + timedelta(settings.link_max_age_days)
+    token = sign(signing_key(settings), DASHBOARD, scope_area_id, expires)
+    return url(settings, "/dashboard", token=token, lang=language)

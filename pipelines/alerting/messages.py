@@ -18,7 +18,7 @@ from alerts.render_notices import (
     render_operator_error,
 )
 from pipelines.alerting.delivery import Outgoing, message_key
-from pipelines.alerting.links import confirm_url, unsubscribe_url
+from pipelines.alerting.links import confirm_url, dashboard_url, unsubscribe_url
 from pipelines.mail.mailer import build_message, message_id_for
 from pipelines.settings import Settings
 
@@ -101,6 +101,7 @@ def all_clear(
         data_date=data_date,
         n_open=n_open,
         unsubscribe_url=unsubscribe_url(settings, sub["unsubscribe_token"]),
+        dashboard_url=dashboard_url(settings, sub["scope_area_id"], today, sub["language"] or "en"),
     )
     key = message_key("all_clear", sub["subscription_id"], today.isoformat())
     return to_subscriber(settings, sub, key, "all_clear", rendered)

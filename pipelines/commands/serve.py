@@ -1,4 +1,6 @@
-"""``sdg87 serve``: the web service behind the confirm, unsubscribe and feedback links in e-mails.
+"""``sdg87 serve``: the web service behind the confirm, unsubscribe, feedback and dashboard links in
+e-mails; ``sdg87 dashboard-link SCOPE`` prints a signed dashboard link for a scope (e.g. for a partner's
+system reading ``/api/v1``), valid for ``SDG87_LINK_MAX_AGE_DAYS``.
 
 It listens on the host and port of ``SDG87_PUBLIC_URL`` (default ``http://127.0.0.1:8087``) unless
 ``--host``/``--port`` say otherwise; behind a reverse proxy, set ``SDG87_PUBLIC_URL`` to the public address.
@@ -10,9 +12,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from pipelines.alerting.links import InsecureKeyError
+from pipelines.alerting.links import InsecureKeyError, dashboard_url
 from pipelines.settings import get_settings
 
 
@@ -21,6 +24,33 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--host", help="listen address (default: the host of SDG87_PUBLIC_URL)")
     p.add_argument("--port", type=int, help="listen port (default: the port of SDG87_PUBLIC_URL)")
     p.set_defaults(func=cmd_serve)
+    d = sub.add_parser("dashboard-link", help="print a signed, expiring dashboard link for a scope area_id")
+    d.add_argument("scope", help="area_id of the scope, e.g. BRA (national) or BRA.PA (a state)")
+    d.add_argument("--lang", default="en", choices=["en", "pt", "es", "fr"], help="language of the page")
+    d.set_defaults(func=cmd_dashboard_link)
+
+
+def cmd_dashboard_link(args: argparse.Namespace) -> int:
+    from pipelines.alerting.subscriptions import known_area_ids
+    from pipelines.warehouse.engine import make_engine, migrate
+
+    settings = get_settings()
+    migrate(settings.warehouse_url)
+    engine = make_engine(settings.warehouse_url)
+    try:
+        with engine.connect() as conn:
+            known = args.scope in known_area_ids(conn)
+    finally:
+        engine.dispose()
+    if not known:
+        print(f"sdg87 dashboard-link: {args.scope!r} is not a known area_id", file=sys.stderr)
+        return 2
+    try:
+        print(dashboard_url(settings, args.scope, datetime.now(UTC).date(), args.lang))
+    except InsecureKeyError as exc:
+        print(f"sdg87 dashboard-link: {exc}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

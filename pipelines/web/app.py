@@ -11,6 +11,9 @@
 - An expired (but authentic) link says when it expired and offers ``POST /fresh-link``: a fresh link is
   sent to the address of the subscription the link belongs to. The answer is the same whether or not
   anything was sent, and no address is ever asked for or shown there.
+- ``GET /dashboard``, ``/dashboard.csv``, ``/dashboard.geojson``, ``/world``: a scope's shared picture
+  behind the "Open the map" link (:mod:`pipelines.web.dashboard`); ``/api/v1/...`` the read-only JSON
+  API with the same scoping (:mod:`pipelines.web.api`, OpenAPI at ``/api/v1/openapi.json``).
 - ``GET /health`` answers ``{"status": "ok"}``; ``GET /static/site.css`` is the stylesheet.
 
 Every POST form carries a CSRF token bound to its link (:func:`pipelines.web.security.form_token`);
@@ -46,6 +49,8 @@ from pipelines.settings import Settings, get_settings
 from pipelines.warehouse.engine import make_engine, migrate
 from pipelines.warehouse.schema import Subscription
 from pipelines.warehouse.schema_links import LinkUse
+from pipelines.web import dashboard
+from pipelines.web.api import create_api
 from pipelines.web.fresh_links import send_fresh_link
 from pipelines.web.security import Guard, RateLimiter, check_form_token, form_token
 from pipelines.web.subscriber_lookup import scope_name as scope_name_of
@@ -308,6 +313,8 @@ def create_app(settings: Settings | None = None, today=None, bind_host: str | No
         )
         return _message(lang, "web_thanks_title", text)
 
+    dashboard.register(app, dashboard.Context(engine, settings, key, clock, _page))
+    app.mount("/api/v1", create_api(engine, settings, key, clock))
     app.state.engine = engine
     return Guard(
         app,

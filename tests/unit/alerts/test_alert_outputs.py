@@ -82,6 +82,17 @@ def test_what_changed_feedback_links_map_and_csv_lines():
     assert "brazil_employer_list: run-1" in out.text
 
 
+def test_dashboard_link_names_the_scope_in_every_language():
+    for lang, words in (("en", "Open the map for Pará"), ("pt", "Abrir o mapa de Pará"),
+                        ("es", "Abrir el mapa de Pará"), ("fr", "Ouvrir la carte de Pará")):  # fmt: skip
+        out = render_alert_email(items([("BRA.1500107", 0.4)]), AREAS, scope_area_id="BRA.PA", unsubscribe_url="u",
+                                 language=lang, dashboard_url="http://x/dashboard?token=d&lang=" + lang)  # fmt: skip
+        assert f"{words}: http://x/dashboard?token=d&lang={lang}" in out.text
+        assert f'<a href="http://x/dashboard?token=d&amp;lang={lang}">{words}</a>' in out.html
+    assert "Open the map" not in render_alert_email(items([("BRA.1500107", 0.4)]), AREAS, scope_area_id="BRA.PA",
+                                                    unsubscribe_url="u").text  # fmt: skip
+
+
 def test_digest_subject():
     out = render_alert_email(items([("BRA.1500107", 0.4)]), AREAS, scope_area_id="BRA.PA", unsubscribe_url="u",
                              cadence="weekly")  # fmt: skip
@@ -98,6 +109,12 @@ def test_notices_escape_names_and_carry_links():
                              run_date=TODAY, data_date=None, n_open=0, unsubscribe_url="http://x/u")  # fmt: skip
     assert clear.subject == "No new high-risk areas in Mato Grosso (checked 2026-03-04)"
     assert "data up to not recorded" in clear.text and "http://x/u" in clear.html
+    assert "Open the map" not in clear.text
+    mapped = render_all_clear(recipient_name="", scope_name="Mato Grosso", min_class="high", language="pt",
+                              run_date=TODAY, data_date=None, n_open=0, unsubscribe_url="http://x/u",
+                              dashboard_url="http://x/dashboard?token=d")  # fmt: skip
+    assert "Abrir o mapa de Mato Grosso: http://x/dashboard?token=d" in mapped.text
+    assert 'href="http://x/dashboard?token=d"' in mapped.html
     notice = render_no_assessment(recipient_name="", scope_name="Pará", language="fr", run_date=TODAY,
                                   unsubscribe_url="http://x/u")  # fmt: skip
     assert notice.subject.startswith("Pas d'évaluation ce cycle pour Pará")
