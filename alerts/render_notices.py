@@ -87,7 +87,7 @@ def render_all_clear(
         footer=t["footer"].format(**place),
         unsubscribe_url=unsubscribe_url,
         action_url=dashboard_url,
-        action_label=t["dash_open_map"].format(scope=scope) if dashboard_url else "",
+        action_label=t["dash_open_map"].format(scope=place["scope"]) if dashboard_url else "",
     )
 
 
