@@ -83,7 +83,7 @@ def test_what_changed_feedback_links_map_and_csv_lines():
 
 
 def test_dashboard_link_names_the_scope_in_every_language():
-    for lang, words in (("en", "Open the map for Pará"), ("pt", "Abrir o mapa de Pará"),
+    for lang, words in (("en", "Open the map for Pará"), ("pt", "Abrir o mapa (Pará)"),
                         ("es", "Abrir el mapa de Pará"), ("fr", "Ouvrir la carte de Pará")):  # fmt: skip
         out = render_alert_email(items([("BRA.1500107", 0.4)]), AREAS, scope_area_id="BRA.PA", unsubscribe_url="u",
                                  language=lang, dashboard_url="http://x/dashboard?token=d&lang=" + lang)  # fmt: skip
@@ -113,7 +113,7 @@ def test_notices_escape_names_and_carry_links():
     mapped = render_all_clear(recipient_name="", scope_name="Mato Grosso", min_class="high", language="pt",
                               run_date=TODAY, data_date=None, n_open=0, unsubscribe_url="http://x/u",
                               dashboard_url="http://x/dashboard?token=d")  # fmt: skip
-    assert "Abrir o mapa de Mato Grosso: http://x/dashboard?token=d" in mapped.text
+    assert "Abrir o mapa (Mato Grosso): http://x/dashboard?token=d" in mapped.text
     assert 'href="http://x/dashboard?token=d"' in mapped.html
     notice = render_no_assessment(recipient_name="", scope_name="Pará", language="fr", run_date=TODAY,
                                   unsubscribe_url="http://x/u")  # fmt: skip

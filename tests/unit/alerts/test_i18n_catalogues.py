@@ -34,13 +34,13 @@ def scratch_locales(tmp_path, monkeypatch):
 
 def test_converter_appends_new_keys_and_updates_known_ones(scratch_locales, tmp_path):
     old = tmp_path / "old_words.py"
-    old.write_text('_DASH_PT = {"dash_title": "Painel", "hello": "Oi {name},"}\n', encoding="utf-8")
+    old.write_text('_DASH_PT = {"zz_example_only": "Painel", "hello": "Oi {name},"}\n', encoding="utf-8")
     assert import_dict.main(["pt", f"{old}:_DASH_PT"]) == 0
     words = read_catalogue("pt")
-    assert words["dash_title"] == "Painel"
+    assert words["zz_example_only"] == "Painel"
     assert words["hello"] == "Oi {name},"
-    assert list(words)[-1] == "dash_title"
-    assert "dash_title" not in read_catalogue("en")
+    assert list(words)[-1] == "zz_example_only"
+    assert "zz_example_only" not in read_catalogue("en")
 
 
 def test_converter_refuses_a_bad_argument_and_writes_nothing(scratch_locales, tmp_path, capsys):
