@@ -64,6 +64,7 @@ from pipelines.alerting.personal_data import prune_outbox
 from pipelines.alerting.records import stored_items, write_decision, write_states
 from pipelines.alerting.subscriptions import (
     active_subscriptions,
+    seed_demo_subscriptions,
     seed_example_subscriptions,
     unconfirmed_subscriptions,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "DeliveryError",
     "NoScoresError",
     "delivery_key",
+    "seed_demo_subscriptions",
     "seed_example_subscriptions",
     "send_alerts",
     "send_confirmations",

@@ -198,6 +198,15 @@ def seed_example_subscriptions(settings: Settings | None = None) -> dict:
     return {"subscriptions": len(EXAMPLE_SUBSCRIPTIONS), "inserted": len(inserted)}
 
 
+def seed_demo_subscriptions(settings: Settings | None = None) -> dict:
+    """:func:`seed_example_subscriptions` when ``settings.seed_examples`` (``SDG87_SEED_EXAMPLES``) is on
+    — the demo (``sdg87 run``) — else nothing. Returns ``seeded`` (bool), ``inserted`` (rows added)."""
+    settings = settings or get_settings()
+    if not settings.seed_examples:
+        return {"seeded": False, "inserted": 0}
+    return {"seeded": True, "inserted": seed_example_subscriptions(settings)["inserted"]}
+
+
 def _frame(conn: Connection, stmt, columns: list[str]) -> pd.DataFrame:
     """Subscriptions as loaded, with ``language`` normalised once: lower case, ``en`` when unset."""
     frame = pd.DataFrame(conn.execute(stmt).mappings().all(), columns=columns)
