@@ -562,10 +562,89 @@ _WEB_FR = {
     "mail_fresh_body": "Vous avez demandé un nouveau lien. Il expire le {date} :\n\n{url}\n\nSi vous ne l'avez pas demandé, ignorez cet e-mail.",
 }
 
-_EN = {**_EN, **_WEB_EN}
-_PT = {**_PT, **_WEB_PT}
-_ES = {**_ES, **_WEB_ES}
-_FR = {**_FR, **_WEB_FR}
+_COUNTRY_EN = {
+    "country_subject": "Child-labour estimates changed: {count} {noun} in {scope} ({run_date})",
+    "country_noun": "country|countries",
+    "country_intro": (
+        "The world child-labour estimates (SDG 8.7.1: percent of children aged 5 to 17 in child labour) "
+        "were re-run on {run_date}. Since the previous run, {count} {noun} in {scope} changed:"
+    ),
+    "country_estimate": "{name}: estimate {before} % → {after} % (90 % interval {lo} to {hi} %), reference year {year}",
+    "country_type": "{name}: intervention type {before} → {after}",
+    "country_type_catalyst": "catalyst",
+    "country_type_momentum": "momentum",
+    "country_type_inception": "inception",
+    "country_type_none": "none (no government-response data)",
+    "country_why": (
+        "A country is listed when its estimate moved by at least {min_pp} percentage points or its "
+        "intervention type changed. Estimates describe countries, never people."
+    ),
+}
+
+_COUNTRY_PT = {
+    "country_subject": "Estimativas de trabalho infantil mudaram: {count} {noun} em {scope} ({run_date})",
+    "country_noun": "país|países",
+    "country_intro": (
+        "As estimativas mundiais de trabalho infantil (ODS 8.7.1: percentual de crianças de 5 a 17 anos "
+        "em trabalho infantil) foram recalculadas em {run_date}. Desde o cálculo anterior, {count} {noun} "
+        "em {scope} mudaram:"
+    ),
+    "country_estimate": "{name}: estimativa {before} % → {after} % (intervalo de 90 % de {lo} a {hi} %), ano de referência {year}",
+    "country_type": "{name}: tipo de intervenção {before} → {after}",
+    "country_type_catalyst": "catalisador",
+    "country_type_momentum": "impulso",
+    "country_type_inception": "início",
+    "country_type_none": "nenhum (sem dados de resposta do governo)",
+    "country_why": (
+        "Um país é listado quando sua estimativa mudou pelo menos {min_pp} pontos percentuais ou seu "
+        "tipo de intervenção mudou. As estimativas descrevem países, nunca pessoas."
+    ),
+}
+
+_COUNTRY_ES = {
+    "country_subject": "Cambiaron las estimaciones de trabajo infantil: {count} {noun} en {scope} ({run_date})",
+    "country_noun": "país|países",
+    "country_intro": (
+        "Las estimaciones mundiales de trabajo infantil (ODS 8.7.1: porcentaje de niños y niñas de 5 a 17 "
+        "años en trabajo infantil) se recalcularon el {run_date}. Desde el cálculo anterior, cambiaron "
+        "{count} {noun} en {scope}:"
+    ),
+    "country_estimate": "{name}: estimación {before} % → {after} % (intervalo del 90 % de {lo} a {hi} %), año de referencia {year}",
+    "country_type": "{name}: tipo de intervención {before} → {after}",
+    "country_type_catalyst": "catalizador",
+    "country_type_momentum": "impulso",
+    "country_type_inception": "inicio",
+    "country_type_none": "ninguno (sin datos de respuesta del gobierno)",
+    "country_why": (
+        "Un país aparece cuando su estimación se movió al menos {min_pp} puntos porcentuales o cambió su "
+        "tipo de intervención. Las estimaciones describen países, nunca personas."
+    ),
+}
+
+_COUNTRY_FR = {
+    "country_subject": "Estimations du travail des enfants modifiées : {count} {noun} dans {scope} ({run_date})",
+    "country_noun": "pays|pays",
+    "country_intro": (
+        "Les estimations mondiales du travail des enfants (ODD 8.7.1 : pourcentage des enfants de 5 à 17 "
+        "ans astreints au travail) ont été recalculées le {run_date}. Depuis le calcul précédent, {count} "
+        "{noun} dans {scope} ont changé :"
+    ),
+    "country_estimate": "{name} : estimation {before} % → {after} % (intervalle à 90 % de {lo} à {hi} %), année de référence {year}",
+    "country_type": "{name} : type d'intervention {before} → {after}",
+    "country_type_catalyst": "catalyseur",
+    "country_type_momentum": "élan",
+    "country_type_inception": "amorce",
+    "country_type_none": "aucun (pas de données sur la réponse des pouvoirs publics)",
+    "country_why": (
+        "Un pays figure ici quand son estimation a bougé d'au moins {min_pp} points de pourcentage ou que "
+        "son type d'intervention a changé. Les estimations décrivent des pays, jamais des personnes."
+    ),
+}
+
+_EN = {**_EN, **_WEB_EN, **_COUNTRY_EN}
+_PT = {**_PT, **_WEB_PT, **_COUNTRY_PT}
+_ES = {**_ES, **_WEB_ES, **_COUNTRY_ES}
+_FR = {**_FR, **_WEB_FR, **_COUNTRY_FR}
 
 CATALOG = {"en": _EN, "pt": _PT, "es": _ES, "fr": _FR}
 

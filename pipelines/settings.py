@@ -97,6 +97,12 @@ class Settings(BaseSettings):
     all_clear_days: int = Field(
         default=28, ge=1, description="An all-clear at most this often per recipient."
     )
+    country_alert_min_change_pp: float = Field(
+        default=2.0,
+        gt=0.0,
+        description="A country-level alert lists a country whose child-labour estimate moved by at least "
+        "this many percentage points between world-estimate runs (or whose intervention type changed).",
+    )
     max_input_age_days: int = Field(default=400, ge=1, description="Newest load older than this is stale.")
     webhook_url: str | None = Field(default=None, description="Optional partner endpoint for JSON alerts.")
     smtp_retries: int = Field(default=3, ge=0, description="Retries of a transient SMTP error, with backoff.")

@@ -51,6 +51,16 @@ def feed(area_id: str) -> str:
     return "area" if area_id.startswith(AREA_ALERT_COUNTRY + ".") else "country"
 
 
+def country_feed(subs: pd.DataFrame) -> pd.DataFrame:
+    """The subscriptions that receive country-level alerts (scope a country, ``BRA`` included)."""
+    return subs.loc[subs["scope_area_id"].map(feed).str.contains("country")]
+
+
+def area_feed(subs: pd.DataFrame) -> pd.DataFrame:
+    """The subscriptions that receive Brazil's area alerts (``BRA`` and the areas inside it)."""
+    return subs.loc[subs["scope_area_id"].map(feed).str.startswith("area")]
+
+
 def _folded(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip().casefold()
 
