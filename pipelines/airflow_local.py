@@ -20,6 +20,7 @@ import json
 import os
 import signal
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -92,7 +93,8 @@ class LocalAirflow:
         process — the LocalExecutor's task workers and the triggerer ignore SIGTERM, and a group outlives
         its leader. ``how`` is ``terminated`` or ``killed``. A second Ctrl-C during the stop is ignored, so
         it cannot leave members behind."""
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        main_thread = threading.current_thread() is threading.main_thread()  # signals: main thread only
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main_thread else None
         try:
             for proc in self.procs.values():
                 _signal_group(proc.pid, signal.SIGTERM)
@@ -106,7 +108,8 @@ class LocalAirflow:
                 proc.wait()
             return how
         finally:
-            signal.signal(signal.SIGINT, previous)
+            if main_thread:
+                signal.signal(signal.SIGINT, previous)
 
     def __enter__(self) -> LocalAirflow:
         return self.start()
