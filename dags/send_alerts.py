@@ -15,9 +15,10 @@ from sdg87_assets import DEFAULT_ARGS, SCORES_BRAZIL, START
 
 @task
 def seed_example_subscriptions() -> dict:
-    from pipelines.alerting.run import seed_example_subscriptions as seed
+    """The shipped example subscriptions, only in the demo (SDG87_SEED_EXAMPLES, set by `sdg87 run`)."""
+    from pipelines.alerting.run import seed_demo_subscriptions
 
-    return seed()
+    return seed_demo_subscriptions()
 
 
 @task

@@ -4,7 +4,9 @@ intervention type (catalyst, momentum, inception), from the world warehouse.
 Runs when the world study area is published. Trains and validates (leave one country out, against the
 regional mean) in one MLflow run, registers a `challenger`, moves `champion` only if it beats the regional
 mean and the current champion, then writes `country_estimate` for the champion. A re-run registers another
-version, decides promotion by the same rule, and replaces the same estimate rows.
+version, decides promotion by the same rule, and replaces the same estimate rows. Last, subscribers to a
+country (or an area above countries) hear which estimates or intervention types changed since the
+previous run (once per change set).
 """
 
 from __future__ import annotations
@@ -38,6 +40,14 @@ def publish_estimates(decision: dict, **context) -> dict:
     return {k: result[k] for k in ("countries", "period", "model_version")}
 
 
+@task
+def send_country_alerts(published: dict, **context) -> dict:
+    """E-mail country and region subscribers whose countries' estimate or intervention type changed."""
+    from pipelines.alerting.country import send_country_alerts as send
+
+    return send(today=as_of(context))
+
+
 @dag(
     dag_id="world_estimates",
     schedule=[WAREHOUSE_WORLD],
@@ -49,7 +59,7 @@ def publish_estimates(decision: dict, **context) -> dict:
     max_active_runs=1,
 )
 def world_estimates():
-    publish_estimates(promote_world(train_world()))
+    send_country_alerts(publish_estimates(promote_world(train_world())))
 
 
 world_estimates()

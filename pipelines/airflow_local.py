@@ -20,6 +20,7 @@ import json
 import os
 import signal
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -83,22 +84,67 @@ class LocalAirflow:
         """Components that stopped, with their exit code."""
         return {n: p.returncode for n, p in self.procs.items() if p.poll() is not None}
 
-    def stop(self) -> None:
-        for proc in self.procs.values():
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-        for proc in self.procs.values():
-            try:
-                proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+    def stop(self, grace_s: float = 20.0) -> dict[str, str]:
+        """Stop every component and everything it started, then return ``{component: how}``.
+
+        Each component leads its own process group (``start_new_session``), so one Ctrl-C reaches only
+        the ``sdg87`` process and this method stops the groups: SIGTERM to every group at once, up to
+        ``grace_s`` seconds (shared) for each group to empty, then SIGKILL to the groups still holding a
+        process — the LocalExecutor's task workers and the triggerer ignore SIGTERM, and a group outlives
+        its leader. ``how`` is ``terminated`` or ``killed``. A second Ctrl-C during the stop is ignored, so
+        it cannot leave members behind."""
+        main_thread = threading.current_thread() is threading.main_thread()  # signals: main thread only
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main_thread else None
+        try:
+            for proc in self.procs.values():
+                _signal_group(proc.pid, signal.SIGTERM)
+            deadline = time.monotonic() + grace_s
+            while time.monotonic() < deadline and any(_group_alive(p) for p in self.procs.values()):
+                time.sleep(0.2)
+            how = {}
+            for name, proc in self.procs.items():
+                how[name] = "killed" if _group_alive(proc) else "terminated"
+                _signal_group(proc.pid, signal.SIGKILL)
                 proc.wait()
+            return how
+        finally:
+            if main_thread:
+                signal.signal(signal.SIGINT, previous)
 
     def __enter__(self) -> LocalAirflow:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+
+def _signal_group(pgid: int, sig: int) -> None:
+    try:
+        os.killpg(pgid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _group_alive(proc: subprocess.Popen) -> bool:
+    """Whether the process group ``proc`` leads still holds a running (non-zombie) process."""
+    proc.poll()  # reap the leader once it exits
+    return bool(group_members(proc.pid))
+
+
+def group_members(pgid: int) -> list[int]:
+    """Pids of the running (non-zombie) processes in process group ``pgid``, read from ``/proc``."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) ": state ppid pgrp ...
+        if fields[0] != "Z" and int(fields[2]) == pgid:
+            members.append(int(entry.name))
+    return members
 
 
 def health(port: int) -> dict | None:

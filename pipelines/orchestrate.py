@@ -99,6 +99,7 @@ def airflow_env(settings: Settings, task_retries: int | None = None) -> dict[str
             "MLFLOW_DISABLE_TELEMETRY": "true",
             "GX_ANALYTICS_ENABLED": "false",
             "SDG87_HOME": str(settings.home),
+            "SDG87_SEED_EXAMPLES": "true" if settings.seed_examples else "false",
             "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
         }
     )

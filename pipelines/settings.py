@@ -3,7 +3,8 @@
 Build one with :func:`get_settings` inside a task or command, never at import time, so that tests and
 Airflow workers can inject their own environment.
 
-Paths: ``home`` (``SDG87_HOME``, default ``./var``) holds every piece of local state — the SQLite
+Paths: ``home`` (``SDG87_HOME``, default ``<project>/var``, resolved from this file's location once, never
+from the working directory) holds every piece of local state — the SQLite
 warehouse, the MLflow store and artifacts, Airflow's home, the e-mail outbox, quarantine and reports.
 ``shared_dir`` (``SDG87_SHARED_DIR``, default ``home``) holds the files tasks write for people or for other
 tasks (outbox, quarantine, reports, data docs): on several workers it must be one shared folder
@@ -31,10 +32,12 @@ class Settings(BaseSettings):
 
     # Errors never echo a value: a mistyped secret (SDG87_SECRET_KEY, SDG87_SMTP_PASSWORD) must not be printed.
     model_config = SettingsConfigDict(
-        env_prefix="SDG87_", env_file=".env", extra="ignore", hide_input_in_errors=True
+        env_prefix="SDG87_", env_file=PROJECT_ROOT / ".env", extra="ignore", hide_input_in_errors=True
     )
 
-    home: Path = Field(default=Path("var"), description="Local state folder (SDG87_HOME).")
+    home: Path = Field(
+        default=PROJECT_ROOT / "var", description="Local state folder (SDG87_HOME); default <project>/var."
+    )
     data_dir: Path = Field(
         default=PROJECT_ROOT / "data" / "sample",
         description="Folder holding the source files (the shipped sample by default).",
@@ -44,6 +47,11 @@ class Settings(BaseSettings):
         default="", description="MLflow tracking URI; default SQLite under home."
     )
     mlflow_artifact_root: str = Field(default="", description="Artifact root URI; default home/mlartifacts.")
+    seed_examples: bool = Field(
+        default=False,
+        description="Insert the shipped example subscriptions before each alert run (SDG87_SEED_EXAMPLES): "
+        "the demo (`sdg87 run`, `make run`) turns it on; a deployed DAG leaves it off.",
+    )
     task_retries: int = Field(
         default=2, ge=0, description="Retries of a failed DAG task (`sdg87 run` sets 0 to fail fast)."
     )
@@ -88,6 +96,12 @@ class Settings(BaseSettings):
     alert_top_n: int = Field(default=25, ge=1)
     all_clear_days: int = Field(
         default=28, ge=1, description="An all-clear at most this often per recipient."
+    )
+    country_alert_min_change_pp: float = Field(
+        default=2.0,
+        gt=0.0,
+        description="A country-level alert lists a country whose child-labour estimate moved by at least "
+        "this many percentage points between world-estimate runs (or whose intervention type changed).",
     )
     max_input_age_days: int = Field(default=400, ge=1, description="Newest load older than this is stale.")
     webhook_url: str | None = Field(default=None, description="Optional partner endpoint for JSON alerts.")

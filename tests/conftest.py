@@ -25,6 +25,7 @@ def sdg87_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "SDG87_MLFLOW_TRACKING_URI",
         "SDG87_MLFLOW_ARTIFACT_ROOT",
         "SDG87_SMTP_HOST",
+        "SDG87_SEED_EXAMPLES",
     ):
         monkeypatch.delenv(var, raising=False)
     return home

@@ -31,6 +31,7 @@ def use_sliced_home(
     slice_sample(SAMPLE, data, list(states))
     monkeypatch.setenv("SDG87_HOME", str(root / "var"))
     monkeypatch.setenv("SDG87_DATA_DIR", str(data))
+    monkeypatch.setenv("SDG87_SEED_EXAMPLES", "true")  # the slice is the demo: its example subscriptions
     for var in STATE_VARS:
         monkeypatch.delenv(var, raising=False)
     if lower_cuts:

@@ -20,6 +20,7 @@ from sqlalchemy import DateTime, bindparam
 from pipelines.alerting.delivery import LazySmtp, deliver
 from pipelines.alerting.inputs import last_contacts
 from pipelines.alerting.messages import to_operator
+from pipelines.alerting.scopes import area_feed
 from pipelines.alerting.subscriptions import active_subscriptions
 from pipelines.settings import Settings, get_settings
 from pipelines.sql_files import query
@@ -73,7 +74,8 @@ def check_deliveries(
                 .columns(created_at=DateTime(timezone=True))
             )
             rows = conn.execute(stmt, {"since": now - timedelta(hours=hours)}).all()
-            contacts, subs = last_contacts(conn), active_subscriptions(conn)
+            # Country-feed subscribers hear only when an estimate changes: no all-clear promise to check.
+            contacts, subs = last_contacts(conn), area_feed(active_subscriptions(conn))
         problems = _delivery_problems(rows, settings, now, timedelta(minutes=grace_minutes))
         limit = settings.all_clear_days + 1
         for sub in subs.to_dict("records"):

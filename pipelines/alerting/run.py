@@ -62,8 +62,10 @@ from pipelines.alerting.leases import take
 from pipelines.alerting.links import signing_key
 from pipelines.alerting.personal_data import prune_outbox
 from pipelines.alerting.records import stored_items, write_decision, write_states
+from pipelines.alerting.scopes import area_feed
 from pipelines.alerting.subscriptions import (
     active_subscriptions,
+    seed_demo_subscriptions,
     seed_example_subscriptions,
     unconfirmed_subscriptions,
 )
@@ -77,6 +79,7 @@ __all__ = [
     "DeliveryError",
     "NoScoresError",
     "delivery_key",
+    "seed_demo_subscriptions",
     "seed_example_subscriptions",
     "send_alerts",
     "send_confirmations",
@@ -153,7 +156,7 @@ def _read(conn: Connection, settings: Settings) -> dict:
     return {
         "scores": scores,
         "areas": areas_frame(conn),
-        "subs": active_subscriptions(conn),
+        "subs": area_feed(active_subscriptions(conn)),  # country scopes hear country-level alerts only
         "history": history,
         "states": alert_states(conn, history),
         "loads": latest_loads(conn),

@@ -22,6 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from alerts.i18n import LANGUAGES
 from alerts.select import CLASS_RANK
+from pipelines.alerting.scopes import ScopeError, load_areas, resolve_scope
 from pipelines.mail.mailer import AddressError, validate_address, validate_display_name
 from pipelines.settings import Settings, get_settings
 from pipelines.warehouse.engine import make_engine, migrate
@@ -166,8 +167,23 @@ def read_subscription_csv(path: Path, known_areas: set[str] | None = None) -> li
     return rows
 
 
+def resolve_scopes(rows: list[dict], areas: pd.DataFrame) -> list[dict]:
+    """``rows`` with each ``scope_area_id`` resolved from an id or a published name
+    (:func:`pipelines.alerting.scopes.resolve_scope`); every bad scope is reported at once."""
+    out, errors = [], []
+    for i, row in enumerate(rows, start=1):
+        try:
+            out.append({**row, "scope_area_id": resolve_scope(str(row.get("scope_area_id") or ""), areas)})
+        except ScopeError as exc:
+            errors.append(f"subscription {i} ({row.get('email')!r}): {exc}")
+    if errors:
+        raise SubscriptionError("\n".join(errors))
+    return out
+
+
 def add_subscriptions(rows: list[dict], settings: Settings | None = None) -> dict:
-    """Check ``rows`` against the known areas and insert the new ones, unconfirmed, in one transaction.
+    """Resolve scopes (ids or names), check ``rows`` against the known areas and insert the new ones,
+    unconfirmed, in one transaction.
 
     Returns ``inserted`` (ids) and ``existing`` (rows already subscribed, left as they were).
     """
@@ -176,6 +192,7 @@ def add_subscriptions(rows: list[dict], settings: Settings | None = None) -> dic
     engine = make_engine(settings.warehouse_url)
     try:
         with engine.begin() as conn:
+            rows = resolve_scopes(rows, load_areas(conn))
             areas = known_area_ids(conn)
             for i, row in enumerate(rows, start=1):
                 check_subscription(row, f"subscription {i} ({row.get('email')!r})", areas)
@@ -197,6 +214,15 @@ def seed_example_subscriptions(settings: Settings | None = None) -> dict:
     finally:
         engine.dispose()
     return {"subscriptions": len(EXAMPLE_SUBSCRIPTIONS), "inserted": len(inserted)}
+
+
+def seed_demo_subscriptions(settings: Settings | None = None) -> dict:
+    """:func:`seed_example_subscriptions` when ``settings.seed_examples`` (``SDG87_SEED_EXAMPLES``) is on
+    — the demo (``sdg87 run``) — else nothing. Returns ``seeded`` (bool), ``inserted`` (rows added)."""
+    settings = settings or get_settings()
+    if not settings.seed_examples:
+        return {"seeded": False, "inserted": 0}
+    return {"seeded": True, "inserted": seed_example_subscriptions(settings)["inserted"]}
 
 
 def _frame(conn: Connection, stmt, columns: list[str]) -> pd.DataFrame:

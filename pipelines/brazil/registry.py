@@ -3,10 +3,18 @@
 The registered artifact wraps a ``models.risk_model.RiskModel`` (LightGBM or logistic): ``predict`` returns
 calibrated P(event); scoring unwraps it for intervals and drivers, so the same path serves either family.
 Promotion uses registry aliases only (``challenger`` → ``champion``), never stages.
+
+What a researcher reads in the registry (docs/adr/0066-mlflow-runs-and-versions-explain-themselves.md):
+runs named by target, horizon and training window (:func:`run_name`); each version's description is the
+model card's summary followed by the gate's decision, and its tags carry ``fingerprint``, ``gate_decision``
+(``champion`` | ``challenger``) and ``gate_reason``; an identical re-run (same ``fingerprint``) reuses the
+version it matches instead of registering a new one (:func:`registered_twin`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from importlib.metadata import version as package_version
 
 import mlflow
@@ -17,7 +25,7 @@ from mlflow.models import infer_signature
 
 from models.risk_model import RiskModel
 from pipelines.settings import Settings, get_settings
-from pipelines.tracking import CHAMPION, use_tracking, version_by_alias
+from pipelines.tracking import CHALLENGER, CHAMPION, use_tracking, version_by_alias
 
 REQUIREMENTS = ("lightgbm", "numpy", "pandas", "scikit-learn", "cloudpickle")
 
@@ -38,8 +46,86 @@ def input_example(frame: pd.DataFrame, features: list[str]) -> pd.DataFrame:
     return (complete if len(complete) >= 3 else frame[features]).head(3).reset_index(drop=True)
 
 
-def log_risk_model(model: RiskModel, example: pd.DataFrame, model_name: str) -> str:
-    """Log ``model`` as ``model`` in the active run and register it; returns the new version number."""
+MODEL_DESCRIPTION = (
+    "Brazil: calibrated P(at least one employer-list forced-labour event in a municipality in the target "
+    "year), one row per municipality; a reason to look, never evidence about anyone. Versions: the model "
+    "card's summary and the promotion gate's decision (tags gate_decision, gate_reason)."
+)
+TARGET = "employer-list-event"
+
+
+def run_name(study: str, horizon: int, train_years: str, family: str) -> str:
+    """``<study>-<target>-h<horizon>-train<first>-<last>-<family>``, e.g.
+    ``brazil-employer-list-event-h1-train2017-2023-rule``: what the run predicts, how far ahead and from
+    which label years, then the registered family."""
+    return f"{study}-{TARGET}-h{horizon}-train{train_years}-{family}"
+
+
+def model_fingerprint(model: RiskModel, scored: pd.DataFrame, identity: dict) -> str:
+    """A 16-hex-digit hash of what makes two registered models the same: ``identity`` (parameters, label
+    vintage, feature-set hash; JSON-serialisable) and the model's probabilities for ``scored`` rounded to
+    10 decimals. An identical re-run on identical data gives the same fingerprint."""
+    p = np.round(np.asarray(model.predict_proba(scored), dtype=float), 10)
+    payload = json.dumps(identity, sort_keys=True, default=str).encode("utf-8") + p.tobytes()
+    return hashlib.sha256(payload).hexdigest()[:16]
+
+
+def registered_twin(client, model_name: str, fingerprint: str) -> str | None:
+    """The newest version of ``model_name`` tagged with ``fingerprint``, or ``None``."""
+    try:
+        versions = client.search_model_versions(f"name = '{model_name}'")
+    except mlflow.exceptions.MlflowException:
+        return None
+    same = [int(v.version) for v in versions if (v.tags or {}).get("fingerprint") == fingerprint]
+    return str(max(same)) if same else None
+
+
+def card_summary(card: str) -> str:
+    """The summary of a model card: its first paragraph after the title (``Registered model: …``)."""
+    paragraphs = [p.strip() for p in card.split("\n\n") if p.strip() and not p.lstrip().startswith("#")]
+    return paragraphs[0] if paragraphs else ""
+
+
+def describe_version(client, model_name: str, version: str, summary: str, decision: str, reason: str) -> None:
+    """Write the card ``summary`` and the gate's ``decision`` and ``reason`` into the version's
+    description and tags (``gate_decision``, ``gate_reason``), and the model's own description."""
+    client.update_registered_model(model_name, description=MODEL_DESCRIPTION)
+    client.update_model_version(model_name, version, description=f"{summary}\n\nGate: {decision} — {reason}.")
+    client.set_model_version_tag(model_name, version, "gate_decision", decision)
+    client.set_model_version_tag(model_name, version, "gate_reason", reason)
+
+
+def register_or_reuse(
+    client, model_uri: str, model_name: str, fingerprint: str, card: str
+) -> tuple[str, bool]:
+    """The version for the active run's logged model ``model_uri``: its registered twin when one has the same
+    ``fingerprint`` (returns ``(version, False)``), else a new version tagged with it and described as a
+    challenger awaiting the gate (``(version, True)``)."""
+    twin = registered_twin(client, model_name, fingerprint)
+    if twin is not None:
+        mlflow.set_tag("registered_version", twin)
+        mlflow.set_tag(
+            "registered_as", f"identical to v{twin} (fingerprint {fingerprint}): not registered again"
+        )
+        return twin, False
+    version = str(mlflow.register_model(model_uri, model_name).version)
+    client.set_model_version_tag(model_name, version, "fingerprint", fingerprint)
+    client.set_model_version_tag(model_name, version, "study", "brazil")
+    describe_version(
+        client, model_name, version, card_summary(card), CHALLENGER, "awaiting the promotion gate"
+    )
+    mlflow.set_tag("registered_version", version)
+    return version, True
+
+
+def log_risk_model(
+    model: RiskModel, example: pd.DataFrame, model_name: str | None = None, fingerprint: str | None = None
+) -> str:
+    """Log ``model`` as ``model`` in the active run; returns its version of ``model_name``.
+
+    With ``fingerprint`` the version is the registered twin of an identical earlier run, or a new one
+    (:func:`register_or_reuse`, described from the run's ``model_card.md``); without it every call
+    registers a new version (``model_name`` given)."""
     signature = infer_signature(example, model.predict_proba(example))
     info = mlflow.pyfunc.log_model(
         name="model",
@@ -47,9 +133,14 @@ def log_risk_model(model: RiskModel, example: pd.DataFrame, model_name: str) -> 
         signature=signature,
         input_example=example,
         pip_requirements=[f"{p}=={package_version(p)}" for p in REQUIREMENTS],
-        registered_model_name=model_name,
+        registered_model_name=None if fingerprint else model_name,
     )
-    return str(info.registered_model_version)
+    if not fingerprint:
+        return str(info.registered_model_version)
+    run_id = mlflow.active_run().info.run_id
+    card = mlflow.artifacts.load_text(f"runs:/{run_id}/model_card.md")
+    client = mlflow.tracking.MlflowClient()
+    return register_or_reuse(client, info.model_uri, model_name, fingerprint, card)[0]
 
 
 def load_risk_model(uri: str) -> RiskModel:
@@ -73,7 +164,8 @@ def promote_brazil(model_version: str | int, settings: Settings | None = None) -
     Gate: the run chose the model against the rule "past events + population" by the paired bootstrap
     interval (metric ``gate_pass`` = 1: a learned model whose AUPR interval lies above zero, else the rule
     itself); runs without that metric need a gate AUPR above the strongest other model of the run; and > the current champion's when both were evaluated up to the same last year (a tie
-    keeps the champion). Promoting the version that already is champion reports success.
+    keeps the champion). Promoting the version that already is champion reports success. The decision
+    and its reason are written into the version's description and tags (:func:`describe_version`).
     """
     settings = settings or get_settings()
     client = use_tracking(settings)
@@ -84,7 +176,7 @@ def promote_brazil(model_version: str | int, settings: Settings | None = None) -
     keep = str(champion.version) if champion is not None else None
     if not (np.isfinite(aupr) and (np.isfinite(best) or best == -np.inf) and aupr > best):
         reason = f"gate AUPR {aupr:.4f} does not beat the strongest baseline ({best:.4f})"
-        return {"promoted": False, "champion_version": keep, "reason": reason}
+        return _decided(client, name, candidate, False, keep, reason)
     suffix = ""
     if champion is not None and keep != str(candidate.version):
         champ_aupr, _, champ_year = _gate_metrics(client, champion)
@@ -94,12 +186,22 @@ def promote_brazil(model_version: str | int, settings: Settings | None = None) -
             suffix = f" and champion v{champion.version} ({champ_aupr:.4f})"
         else:
             reason = f"gate AUPR {aupr:.4f} does not beat champion v{champion.version} ({champ_aupr:.4f}, {champ_year})"
-            return {"promoted": False, "champion_version": keep, "reason": reason}
+            return _decided(client, name, candidate, False, keep, reason)
     client.set_registered_model_alias(name, CHAMPION, candidate.version)
+    if keep is not None and keep != str(candidate.version):
+        client.set_model_version_tag(name, keep, "gate_decision", f"replaced by v{candidate.version}")
     against = (
         "chosen against the rule by its bootstrap interval"
         if best == -np.inf
         else f"beats the strongest baseline ({best:.4f})"
     )
     reason = f"gate AUPR {aupr:.4f} {against}{suffix}"
-    return {"promoted": True, "champion_version": str(candidate.version), "reason": reason}
+    return _decided(client, name, candidate, True, str(candidate.version), reason)
+
+
+def _decided(client, name: str, candidate, promoted: bool, champion_version: str | None, reason: str) -> dict:
+    """Record the gate's decision on the candidate version (description and tags) and return it."""
+    summary = (candidate.description or "").split("\n\nGate:")[0]
+    decision = CHAMPION if promoted or champion_version == str(candidate.version) else CHALLENGER
+    describe_version(client, name, str(candidate.version), summary, decision, reason)
+    return {"promoted": promoted, "champion_version": champion_version, "reason": reason}

@@ -30,7 +30,13 @@ from pipelines.brazil.inputs import (
     latest_edition_inputs,
     load_raw_inputs,
 )
-from pipelines.brazil.registry import input_example, log_risk_model, promote_brazil
+from pipelines.brazil.registry import (
+    input_example,
+    log_risk_model,
+    model_fingerprint,
+    promote_brazil,
+    run_name,
+)
 from pipelines.settings import Settings, get_settings
 from pipelines.tracking import CHALLENGER, ensure_experiment, feature_set_hash, git_sha, use_tracking
 from pipelines.warehouse.engine import make_engine
@@ -129,6 +135,16 @@ def _run_metrics(table: pd.DataFrame, gate: dict[str, float], family: str) -> di
     return out
 
 
+def headline_metrics(table: pd.DataFrame, family: str) -> dict[str, float]:
+    """The registered family's retrospective backtest means under names every run shares, so the run
+    list compares runs whatever family each registered: ``h<h>_aupr``, ``h<h>_auroc``, ``h<h>_brier``,
+    ``h<h>_p_at_100`` (horizon h in years; AUPR/AUROC/Brier unitless, precision at the top 100 areas)."""
+    rows = table.loc[(table["label_basis"] == "latest_edition") & (table["model"] == family)]
+    keys = [k for k in ("aupr", "auroc", "brier", "p_at_100") if k in rows.columns]
+    means = rows.groupby("horizon")[keys].mean()
+    return {f"h{h}_{k}": float(v) for h, row in means.iterrows() for k, v in row.items() if np.isfinite(v)}
+
+
 def _log_steps(table: pd.DataFrame) -> None:
     """Per-window metrics as stepped MLflow metrics (step = target year), retrospective windows only."""
     rows = table.loc[table["label_basis"] == "latest_edition"]
@@ -173,17 +189,24 @@ def train_brazil(
 
     client = use_tracking(settings)
     experiment_id = ensure_experiment(client, settings.brazil_experiment, settings.mlflow_artifact_root)
-    with mlflow.start_run(experiment_id=experiment_id, run_name=f"brazil-{family}-to-{latest.last}") as run:
-        mlflow.log_params(_run_params(model, config, latest))
-        mlflow.log_metrics({**_run_metrics(table, gate, family), "gate_pass": 1.0})
+    params, tags = _run_params(model, config, latest), _run_tags(latest, family, choice, config)
+    name = run_name("brazil", HORIZON, params["train_years"], family)
+    scored = latest.panel.loc[latest.panel["year"] == latest.last + 1]
+    identity = {**params, **{k: v for k, v in tags.items() if k != "git_sha"}}
+    with mlflow.start_run(experiment_id=experiment_id, run_name=name) as run:
+        mlflow.log_params(params)
+        mlflow.log_metrics(
+            {**_run_metrics(table, gate, family), **headline_metrics(table, family), "gate_pass": 1.0}
+        )
         _log_steps(table)
         log_comparison(comparison, family, model, latest)
-        mlflow.set_tags(_run_tags(latest, family, choice, config))
+        mlflow.set_tags(tags)
         mlflow.set_tag("registered_candidate", candidate_name(model))
         log_run_artifacts(table, preds, model, latest, family, choice, config)
         _log_risk_map(model, latest, shapes, settings)
         example = input_example(latest.panel, list(model.features))
-        model_version = log_risk_model(model, example, settings.brazil_model_name)
+        fingerprint = model_fingerprint(model, scored, identity)
+        model_version = log_risk_model(model, example, settings.brazil_model_name, fingerprint)
     client.set_registered_model_alias(settings.brazil_model_name, CHALLENGER, model_version)
     metric_cols = [
         c for c in held.columns if c not in ("origin", "horizon", "target_year", "label_basis", "as_of")

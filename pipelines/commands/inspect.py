@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import subprocess
+import sys
 
 from pipelines.settings import get_settings
 
@@ -14,16 +15,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_summary)
 
     p = sub.add_parser("lineage", help="list loads: source, file checksum, rows, gate result, time")
-    p.add_argument("--source", help="only this source")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--source", help="only this source (`sdg87 sources` lists them; default: every source)")
+    p.add_argument("--limit", type=int, default=50, help="newest loads shown")
     p.set_defaults(func=cmd_lineage)
+
+    p = sub.add_parser("areas", help="list the area ids a subscription scope may name, and their feed")
+    p.add_argument("--search", metavar="TEXT", help="only ids or names containing TEXT (any case)")
+    p.add_argument("--level", choices=["0", "1", "2"], help="0 country, 1 state, 2 municipality")
+    p.set_defaults(func=cmd_areas)
 
     p = sub.add_parser("sources", help="list the ingest sources by family")
     p.set_defaults(func=cmd_sources)
 
     p = sub.add_parser("ui", help="start the Airflow or MLflow UI on this state (Ctrl-C stops it)")
     p.add_argument("which", choices=["airflow", "mlflow"])
-    p.add_argument("--port", type=int)
+    p.add_argument("--port", type=int, help="port on 127.0.0.1 (default: 8080 for airflow, 5000 for mlflow)")
     p.set_defaults(func=cmd_ui)
 
 
@@ -37,9 +43,14 @@ def cmd_summary(args: argparse.Namespace) -> int:
 def cmd_lineage(args: argparse.Namespace) -> int:
     from sqlalchemy import Integer, String, bindparam
 
+    from pipelines.ingest import SOURCE_FAMILIES
     from pipelines.sql_files import query
     from pipelines.warehouse.engine import make_engine
 
+    known = sorted({s for names in SOURCE_FAMILIES.values() for s in names})
+    if args.source is not None and args.source not in known:
+        print(f"sdg87 lineage: unknown source {args.source!r}; known: {', '.join(known)}", file=sys.stderr)
+        return 2
     settings = get_settings()
     engine = make_engine(settings.warehouse_url)
     # Typed binds: PostgreSQL cannot infer the type of a NULL compared with IS NULL.
@@ -61,6 +72,27 @@ def cmd_lineage(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_areas(args: argparse.Namespace) -> int:
+    from pipelines.alerting.scopes import load_areas, search_areas
+    from pipelines.warehouse.engine import make_engine, migrate
+
+    settings = get_settings()
+    migrate(settings.warehouse_url)
+    engine = make_engine(settings.warehouse_url)
+    try:
+        with engine.connect() as conn:
+            found = search_areas(load_areas(conn), args.search, args.level)
+    finally:
+        engine.dispose()
+    if found.empty:
+        print("(no area matches: run `sdg87 ingest` first, or search for less)", file=sys.stderr)
+        return 1
+    print(f"{'area_id':<14} {'level':<5} {'feed':<12} name")
+    for row in found.itertuples():
+        print(f"{row.area_id:<14} {row.level:<5} {row.feed:<12} {row.name}")
+    return 0
+
+
 def cmd_sources(args: argparse.Namespace) -> int:
     from pipelines.ingest import SOURCE_FAMILIES
 
@@ -77,15 +109,22 @@ def _airflow_ui(settings, port: int) -> int:
     from pipelines.orchestrate import PASSWORDS_FILE, ensure_airflow_db
 
     ensure_airflow_db(settings)
-    with LocalAirflow(settings, port, settings.home / "logs" / "airflow") as airflow:
+    airflow = LocalAirflow(settings, port, settings.home / "logs" / "airflow").start()
+    try:
         wait_healthy(airflow)
         passwords = settings.airflow_home / PASSWORDS_FILE
-        print(f"Airflow UI on http://127.0.0.1:{port}; the admin password is in {passwords} (owner-only)")
-        try:
-            while not airflow.exited():
-                time.sleep(1)
-        except KeyboardInterrupt:
-            pass
+        print(
+            f"Airflow UI on http://127.0.0.1:{port}: log in as admin, the password is in {passwords} "
+            "(owner-only). DAGs start paused: unpause them in the UI. Ctrl-C stops everything.",
+            flush=True,
+        )
+        while not airflow.exited():
+            time.sleep(1)
+    except KeyboardInterrupt:
+        print("stopping Airflow ...", flush=True)
+    finally:
+        how = airflow.stop()
+    print("Airflow stopped: " + ", ".join(f"{name} {h}" for name, h in how.items()), flush=True)
     return 0
 
 

@@ -92,7 +92,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from pipelines.summary import print_summary
 
     start = time.perf_counter()
-    settings = _prepare()
+    # The demo: the shipped example subscriptions are seeded before the alert run (never in a deployment).
+    settings = _prepare().model_copy(update={"seed_examples": True})
     as_of = _as_of(args)
     print(f"sdg87: running the whole pipeline as of {as_of} (state in {settings.home})")
     _run_dags(PIPELINE, settings, as_of)

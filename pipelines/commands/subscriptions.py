@@ -24,7 +24,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--email", required=True)
     a.add_argument("--name", required=True, help="recipient name, e.g. 'Pará state labour office'")
     a.add_argument("--role", required=True, help=ROLES_HINT)
-    a.add_argument("--scope", required=True, help="area id(s), comma-separated: BRA, BRA.PA, BRA.1500107,...")
+    a.add_argument(
+        "--scope",
+        required=True,
+        help="area id(s) or published name(s), comma-separated: BRA, BRA.PA, Pará, BRA.1500107, NER "
+        "(a country outside Brazil: country-level alerts); `sdg87 areas --search` lists the ids",
+    )
     a.add_argument("--min-class", default="high", choices=["low", "medium", "high"])
     a.add_argument("--cadence", default="immediate", choices=["immediate", "weekly", "monthly"])
     a.add_argument("--language", default="en", choices=["en", "pt", "es", "fr"])

@@ -126,9 +126,22 @@ def failure_message(
     ]
     for failed in report.failed:
         lines.append(f"- rule {failed.rule} on column {failed.column}: {failed.detail}")
-        for example in failed.examples[:QUARANTINE_EXAMPLES]:
-            lines.append(f"    e.g. {example}")
+        numbers = failed.lines or [None] * len(failed.examples)
+        for number, example in list(zip(numbers, failed.examples, strict=False))[:QUARANTINE_EXAMPLES]:
+            where = f"quarantine line {number}" if number else "e.g."
+            lines.append(f"    {where}: {plain_row(example)}")
     return "\n".join(lines)
+
+
+def plain_row(row: dict) -> str:
+    """``column=value, …`` as a person reads it: dates ISO (2020-01-01), missing values empty."""
+
+    def plain(value) -> str:
+        if value is None or (isinstance(value, float) and value != value):
+            return ""
+        return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+    return ", ".join(f"{k}={plain(v)}" for k, v in row.items())
 
 
 def _known_areas(engine: Engine) -> pd.DataFrame:

@@ -29,6 +29,8 @@ class FailedExpectation:
     column: str
     detail: str
     examples: list[dict[str, Any]] = field(default_factory=list)
+    # The line of each example in the quarantined staging CSV (line 1 is its header).
+    lines: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -168,7 +170,8 @@ def _failure(result, frame: pd.DataFrame) -> FailedExpectation:
     # Derived range columns and geometry bytes only make the message unreadable.
     cols = [c for c in frame.columns if not c.startswith("value__") and not c.endswith(("_wkb", "__year"))]
     examples = frame.loc[idx, cols].to_dict(orient="records") if idx else []
-    return FailedExpectation(rule=rule, column=column, detail=detail, examples=examples)
+    lines = [int(frame.index.get_loc(i)) + 2 for i in idx]  # the quarantine CSV: header, then rows in order
+    return FailedExpectation(rule=rule, column=column, detail=detail, examples=examples, lines=lines)
 
 
 def validate_frame(frame: pd.DataFrame, spec: SuiteSpec) -> ValidationReport:

@@ -85,7 +85,7 @@ def test_dev_key_is_refused_for_a_public_address(settings):
         ({"email": "a@b.org, c@d.org"}, "more than one"),
         ({"email": "not-an-address"}, "malformed"),
         ({"recipient_name": "Evil\nBcc: x@y.org"}, "line break"),
-        ({"scope_area_id": "BRA.XX"}, "not a known area_id"),
+        ({"scope_area_id": "BRA.XX"}, "neither an area id nor an area.s name"),
         ({"language": "de"}, "language"),
         ({"cadence": "daily"}, "cadence"),
         ({"role": ""}, "role is required"),

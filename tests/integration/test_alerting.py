@@ -28,6 +28,7 @@ from pipelines.alerting.run import (
     DeliveryError,
     NoScoresError,
     delivery_key,
+    seed_demo_subscriptions,
     seed_example_subscriptions,
     send_alerts,
 )
@@ -180,6 +181,15 @@ def test_seeding_twice_changes_nothing(settings, engine):
     assert before == after
     assert {r["scope_area_id"] for r in after} == {"BRA", "BRA.PA", "BRA.MT"}
     assert all(r["confirmed"] and r["email"].endswith("@example.org") for r in after)
+
+
+def test_example_subscriptions_are_seeded_only_in_the_demo(settings, engine):
+    assert settings.seed_examples is False  # a deployed DAG: nothing set, nothing seeded
+    assert seed_demo_subscriptions(settings) == {"seeded": False, "inserted": 0}
+    with engine.connect() as conn:
+        assert conn.execute(select(Subscription.__table__)).all() == []
+    demo = settings.model_copy(update={"seed_examples": True})
+    assert seed_demo_subscriptions(demo) == {"seeded": True, "inserted": 3}
 
 
 def test_delivery_key_is_deterministic_and_distinguishes_cycles():

@@ -110,7 +110,13 @@ def _edited_copy(src: Path, dst: Path, edit) -> Path:
 
 def _assert_rejected(settings: Settings, err: DataQualityError, file: Path, rule: str, source: str):
     message = str(err)
-    assert str(file) in message and rule in message and "e.g. {" in message
+    assert str(file) in message and rule in message and "quarantine line " in message
+    assert "datetime.date(" not in message and "Timestamp(" not in message
+    quarantined = err.quarantine_path.read_text(encoding="utf-8").splitlines()
+    number = int(message.split("quarantine line ")[1].split(":")[0])
+    example = message.split(f"quarantine line {number}: ")[1].splitlines()[0]
+    first = example.split(", ")[0].split("=", 1)[1]
+    assert first in quarantined[number - 1]  # the line shown is the quarantined row
     assert err.quarantine_path.is_file()
     assert err.quarantine_path.parent == settings.quarantine_dir / source
     counts = _counts(settings)

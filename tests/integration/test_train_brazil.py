@@ -55,6 +55,13 @@ def test_one_run_with_metrics_tags_artifacts_and_a_challenger(trained):
     assert [r.info.run_id for r in runs] == [result["run_id"]]
     run = runs[0]
     assert run.data.params["heldout_year"] == "2023" and run.data.params["horizons"] == "1,2"
+    train_years = run.data.params["train_years"]
+    assert run.info.run_name == f"brazil-employer-list-event-h1-train{train_years}-{result['model_family']}"
+    headline = run.data.metrics
+    assert headline["h1_aupr"] == pytest.approx(headline[f"bt_h1_{result['model_family']}_aupr"])
+    assert {"h1_aupr", "h1_auroc", "h1_brier", "h2_aupr", "h2_auroc"} <= set(headline)
+    version = _client(settings).get_model_version(settings.brazil_model_name, result["model_version"])
+    assert len(version.tags["fingerprint"]) == 16 and version.tags["study"] == "brazil"
     tags = run.data.tags
     assert tags["heldout_year"] == "2023" and len(tags["feature_set_hash"]) == 16 and tags["git_sha"]
     assert tags["model_family"] == result["model_family"] and tags["label_vintage"] >= "2023-03-09"
@@ -132,15 +139,26 @@ def test_gate_promotes_then_keeps_champion_on_a_tie(trained):
     gate = result["gate"]
     # chosen against the rule (the rule itself when nothing beats it): the first champion is promoted
     assert first["promoted"] and first["champion_version"] == "1", first
-    # Re-running training on the same data is deterministic: a new version with the same gate AUPR.
-    again = train_brazil(settings)
-    assert again["model_version"] == "2" and again["gate"] == pytest.approx(gate)
-    second = promote_brazil(again["model_version"], settings)
-    assert second == {"promoted": False, "champion_version": "1", "reason": second["reason"]}
-    assert "champion v1" in second["reason"]
     client = _client(settings)
-    assert str(client.get_model_version_by_alias(settings.brazil_model_name, "champion").version) == "1"
-    assert str(client.get_model_version_by_alias(settings.brazil_model_name, "challenger").version) == "2"
+    name = settings.brazil_model_name
+    v1 = client.get_model_version(name, "1")
+    assert v1.tags["gate_decision"] == "champion" and v1.tags["gate_reason"] == first["reason"]
+    assert (
+        v1.description.startswith("Registered model: ")
+        and f"Gate: champion — {first['reason']}." in v1.description
+    )
+    assert client.get_registered_model(name).description.startswith("Brazil: calibrated P(")
+    # Re-running training on the same data is deterministic: the same model, so no new version.
+    again = train_brazil(settings)
+    assert again["model_version"] == "1" and again["gate"] == pytest.approx(gate)
+    assert [str(v.version) for v in client.search_model_versions(f"name = '{name}'")] == ["1"]
+    runs = client.search_runs([client.get_experiment_by_name(settings.brazil_experiment).experiment_id])
+    assert len(runs) == 2 and {r.data.tags["registered_version"] for r in runs} == {"1"}
+    assert "not registered again" in runs[0].data.tags["registered_as"]
+    second = promote_brazil(again["model_version"], settings)
+    assert second["promoted"] and second["champion_version"] == "1"
+    assert str(client.get_model_version_by_alias(name, "champion").version) == "1"
+    assert str(client.get_model_version_by_alias(name, "challenger").version) == "1"
 
 
 def test_training_without_features_fails_loudly(tmp_path):

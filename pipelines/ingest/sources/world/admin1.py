@@ -42,6 +42,10 @@ PROPERTIES = ["ne_id", "name", "adm0_a3", "iso_a2"]
 PARENT_OF = {"SOL": "SOM", "CYN": "CYP", "KOS": "XKX", "KAB": "KAZ", "IOA": "AUS", "CSI": "AUS", "ATC": "AUS", "CLP": "FRA"}  # fmt: skip
 # Sovereign bases and disputed areas with no single reporting country: excluded, by code.
 NO_COUNTRY = frozenset({"ESB", "WSB", "USG", "KAS", "PGA", "ATF"})
+# Countries whose states come from their own official source (Brazil: IBGE, ``brazil_areas``, ids
+# ``BRA.<UF>``). Natural Earth's copies would duplicate them under other ids, some with foreign names
+# ("Pernambouc", "fédéral"): they are left out here, at the source.
+OFFICIAL_STATES_ELSEWHERE = frozenset({"BRA"})
 
 
 def read_provinces(path: Path) -> pd.DataFrame:
@@ -79,7 +83,7 @@ def stage(files: dict[str, Path]) -> Staged:
     path = files["provinces"]
     raw = read_provinces(path)
     parent = parent_countries(raw, files["countries"], path)
-    raw = raw.loc[parent.notna()]
+    raw = raw.loc[parent.notna() & ~parent.isin(OFFICIAL_STATES_ELSEWHERE)]
     ne_id = pd.to_numeric(raw["ne_id"], errors="coerce")
     if ne_id.isna().any():
         raise SourceFormatError(
