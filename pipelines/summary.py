@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipelines.fingerprints import load_recorded
+from pipelines.fingerprints import STAGES_WITH_FINGERPRINT, load_recorded
 from pipelines.settings import Settings
 from pipelines.sql_files import query
 from pipelines.warehouse.engine import make_engine
@@ -92,7 +92,10 @@ def print_summary(settings: Settings, elapsed_seconds: float | None = None) -> N
         )
     if s["stages"]:
         out("Stages (skipped = inputs unchanged since the recorded run; `sdg87 run --force` redoes):")
-        for stage, rec in s["stages"].items():
+        order = list(STAGES_WITH_FINGERPRINT)
+        for stage, rec in sorted(
+            s["stages"].items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99
+        ):
             out(
                 f"  {stage:<24} {rec['outcome']:<10} fingerprint {rec['fingerprint'][:12]} "
                 f"recorded {rec['recorded_at'][:19]} ({rec['seconds']:.0f} s)"

@@ -127,17 +127,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     from pipelines.summary import print_summary
 
     start = time.perf_counter()
+    force = _forced(args)
     settings = _prepare()
     as_of = _as_of(args)
     print(f"sdg87: running the whole pipeline as of {as_of} (state in {settings.home})")
-    _run_dags(PIPELINE, settings, as_of, _forced(args))
+    _run_dags(PIPELINE, settings, as_of, force)
     print_summary(settings, elapsed_seconds=time.perf_counter() - start)
     return 0
 
 
 def cmd_stage(args: argparse.Namespace) -> int:
+    force = _forced(args)
     settings = _prepare()
-    _run_dags(STAGES[args.stage], settings, _as_of(args), _forced(args))
+    _run_dags(STAGES[args.stage], settings, _as_of(args), force)
     return 0
 
 
