@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pipelines.fingerprints import STAGES_WITH_FINGERPRINT, load_recorded
 from pipelines.settings import Settings
 from pipelines.sql_files import query
 from pipelines.warehouse.engine import make_engine
@@ -73,6 +74,7 @@ def collect_summary(settings: Settings) -> dict[str, Any]:
         "champion": _champion(settings, settings.brazil_model_name),
         "world_champion": _champion(settings, WORLD_MODEL_NAME),
         "world_estimates": world,
+        "stages": load_recorded(settings),
     }
 
 
@@ -88,6 +90,16 @@ def print_summary(settings: Settings, elapsed_seconds: float | None = None) -> N
             f"  {load['source']:<24} {load['status']:<10} gate {gate:<8} "
             f"rows held {s['rows_held'].get(load['source'], 0):>8,}"
         )
+    if s["stages"]:
+        out("Stages (skipped = inputs unchanged since the recorded run; `sdg87 run --force` redoes):")
+        order = list(STAGES_WITH_FINGERPRINT)
+        for stage, rec in sorted(
+            s["stages"].items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99
+        ):
+            out(
+                f"  {stage:<24} {rec['outcome']:<10} fingerprint {rec['fingerprint'][:12]} "
+                f"recorded {rec['recorded_at'][:19]} ({rec['seconds']:.0f} s)"
+            )
     champ = s["champion"]
     if champ:
         m, fam = champ["metrics"], champ["family"]
