@@ -37,6 +37,7 @@ from collections import defaultdict
 from datetime import date
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 CLASS_RANK = {"low": 0, "medium": 1, "high": 2}
@@ -87,12 +88,22 @@ def _class_rank(values: pd.Series, name: str) -> pd.Series:
     return ranks.astype(int)
 
 
-def scope_members(areas: pd.DataFrame, scope_area_id: str) -> frozenset[str]:
-    """The scope area and every area below it through the ``parent_id`` chain (cycles are ignored)."""
+def _children(areas: pd.DataFrame) -> dict[str, list[str]]:
+    """``parent_id`` → its child ``area_id`` values."""
     children: dict[str, list[str]] = defaultdict(list)
-    for area_id, parent_id in zip(areas["area_id"], areas["parent_id"], strict=True):
+    for area_id, parent_id in zip(areas["area_id"].tolist(), areas["parent_id"].tolist(), strict=True):
         if isinstance(parent_id, str) and parent_id:
             children[parent_id].append(area_id)
+    return children
+
+
+def scope_members(
+    areas: pd.DataFrame, scope_area_id: str, children: dict[str, list[str]] | None = None
+) -> frozenset[str]:
+    """The scope area and every area below it through the ``parent_id`` chain (cycles are ignored).
+
+    ``children`` is ``_children(areas)`` when already built (one build for many scopes)."""
+    children = _children(areas) if children is None else children
     members = {scope_area_id}
     frontier = [scope_area_id]
     while frontier:
@@ -102,6 +113,34 @@ def scope_members(areas: pd.DataFrame, scope_area_id: str) -> frozenset[str]:
                 members.add(child)
                 frontier.append(child)
     return frozenset(members)
+
+
+class _Lookups:
+    """What every subscription of one call reads, built once: the area tree, each score row's position,
+    the score rows of each scope (cached by ``scope_area_id``), and history/state rows per subscription."""
+
+    def __init__(self, scores: pd.DataFrame, areas: pd.DataFrame, history, states):
+        self.scores, self.areas = scores, areas
+        self.children = _children(areas)
+        self.position = {a: i for i, a in enumerate(scores["area_id"].tolist())}
+        self.has_p = scores["p"].notna().to_numpy()
+        self.rank = _class_rank(scores["risk_class"], "scores").to_numpy()
+        self._scopes: dict[str, np.ndarray] = {}
+        self.history = dict(tuple(history.groupby("subscription_id", sort=False)))
+        self.states = dict(tuple(states.groupby("subscription_id", sort=False)))
+        self.empty_history, self.empty_states = history.iloc[0:0], states.iloc[0:0]
+
+    def in_scope(self, scope_area_id: str, min_rank: int = 0) -> pd.DataFrame:
+        """Score rows (in score order) with a ``p`` whose area is in the scope and whose class ranks at
+        least ``min_rank``."""
+        if scope_area_id not in self._scopes:
+            members = scope_members(self.areas, scope_area_id, self.children)
+            rows = [self.position[a] for a in members if a in self.position]
+            mask = np.zeros(len(self.scores), dtype=bool)
+            mask[rows] = True
+            self._scopes[scope_area_id] = mask & self.has_p
+        mask = self._scopes[scope_area_id]
+        return self.scores[mask & (self.rank >= min_rank) if min_rank else mask]
 
 
 def _check_one_cycle(scores: pd.DataFrame) -> None:
@@ -157,36 +196,39 @@ def _new_states(rows: pd.DataFrame, state: str, today: date | None, prev: pd.Dat
     return rows.assign(state=state, alerted_on=alerted_on)[STATE_COLUMNS[1:]]
 
 
-def _for_subscription(sub: dict, scores: pd.DataFrame, areas, history, states, rules) -> tuple:
+def _top(rows: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The ``n`` rows with the highest ``p`` (ties by ``area_id``), in that order; only the rows that can
+    make the cut are sorted."""
+    if len(rows) > n:
+        rows = rows[rows["p"] >= rows["p"].nlargest(n).iloc[-1]] if n > 0 else rows.iloc[0:0]
+    return rows.sort_values(["p", "area_id"], ascending=[False, True]).head(n)
+
+
+def _for_subscription(sub: dict, lookups: _Lookups, rules) -> tuple:
     min_class = sub.get("min_class") if isinstance(sub.get("min_class"), str) else DEFAULT_MIN_CLASS
     if min_class not in CLASS_RANK:
         raise ValueError(f"subscription {sub['subscription_id']} has unknown min_class {min_class!r}")
     digest = sub.get("cadence") in ("weekly", "monthly")
-    in_scope = scores[
-        scores["area_id"].isin(scope_members(areas, sub["scope_area_id"])) & scores["p"].notna()
-    ]
-    in_class = in_scope[_class_rank(in_scope["risk_class"], "scores") >= CLASS_RANK[min_class]]
-    mine = history[history["subscription_id"] == sub["subscription_id"]]
+    in_scope = lookups.in_scope(sub["scope_area_id"])
+    in_class = lookups.in_scope(sub["scope_area_id"], CLASS_RANK[min_class])
+    mine = lookups.history.get(sub["subscription_id"], lookups.empty_history)
     same_cycle = pd.Series(not in_class.empty, index=mine.index)
     for col in CYCLE_KEY if not in_class.empty else ():
         same_cycle &= mine[col] == in_class[col].iloc[0]
     already = in_class["area_id"].isin(mine.loc[same_cycle, "area_id"])
-    prev = states[states["subscription_id"] == sub["subscription_id"]]
+    prev = lookups.states.get(sub["subscription_id"], lookups.empty_states)
     prev_open = prev[prev["state"] == "open"]
     leaving = in_scope[in_scope["area_id"].isin(prev_open["area_id"]) & (in_scope["p"] < rules["leave_p"])]
     candidates = in_class[~already & ~in_class["area_id"].isin(leaving["area_id"])]
     reasons = _reasons(candidates, prev, rules)
     fresh = candidates.assign(reason=reasons)[reasons.isin(NEW_REASONS)]
-    fresh = fresh.sort_values(["p", "area_id"], ascending=[False, True])
     gated = not rules["skilled"]
-    chosen = fresh.iloc[0:0] if gated else fresh.head(rules["top_n"])
+    chosen = fresh.iloc[0:0] if gated else _top(fresh, rules["top_n"])
     n_more = 0 if gated else len(fresh) - len(chosen)
     still = candidates[reasons == "still_high"]
     if digest and len(chosen):
-        extra = still.assign(reason="still_high_digest").sort_values(
-            ["p", "area_id"], ascending=[False, True]
-        )
-        chosen = pd.concat([chosen, extra.head(max(rules["top_n"] - len(chosen), 0))])
+        extra = _top(still.assign(reason="still_high_digest"), max(rules["top_n"] - len(chosen), 0))
+        chosen = pd.concat([chosen, extra])
     chosen = chosen.assign(subscription_id=sub["subscription_id"], rank=range(1, len(chosen) + 1))
     opened = _new_states(chosen[chosen["reason"].isin(NEW_REASONS)], "open", rules["today"], prev)
     closed = _new_states(leaving, "closed", rules["today"], prev) if not gated else opened.iloc[0:0]
@@ -239,8 +281,9 @@ def select_alerts(
              "today": today, "skilled": skilled}  # fmt: skip
     out_columns = ["subscription_id", *scores.columns, "reason", "rank"]
     chosen, counts, new_states = [], [], []
+    lookups = _Lookups(scores, areas, history, states)
     for sub in subscriptions.to_dict("records"):
-        rows, count, state_rows = _for_subscription(sub, scores, areas, history, states, rules)
+        rows, count, state_rows = _for_subscription(sub, lookups, rules)
         chosen.append(rows)
         counts.append(count)
         new_states.append(state_rows)
