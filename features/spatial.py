@@ -11,6 +11,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from features.history import event_matrices, window_sum
+
 EARTH_RADIUS_KM = 6371.0088
 PAIR_COLUMNS = ["area_id", "neighbour_id", "method"]
 
@@ -86,6 +88,9 @@ def neighbour_pairs(areas: gpd.GeoDataFrame, k_fallback: int = 5) -> pd.DataFram
     return pairs.sort_values(["area_id", "neighbour_id"], kind="stable").reset_index(drop=True)
 
 
+NEIGHBOUR_COLUMNS = ["n_neighbours", "nbr_event_share_1y", "nbr_with_event_3y", "nbr_events_3y"]
+
+
 def neighbour_event_features(
     pairs: pd.DataFrame, events: pd.DataFrame, area_ids: pd.Index, year: int
 ) -> pd.DataFrame:
@@ -95,20 +100,38 @@ def neighbour_event_features(
     NaN without neighbours), ``nbr_with_event_3y`` (neighbours with an event in the 3 previous years),
     ``nbr_events_3y`` (their employers listed, summed) and ``n_neighbours``.
     """
-    recent = events.loc[(events["year"] < year) & (events["year"] >= year - 3) & (events["events"] > 0)]
-    last_year = set(recent.loc[recent["year"] == year - 1, "area_id"])
-    events_3y = recent.groupby("area_id")["events"].sum()
-    nb = pairs.loc[pairs["area_id"].isin(area_ids), ["area_id", "neighbour_id"]]
-    nb = nb.assign(
-        hit_1y=nb["neighbour_id"].isin(last_year).astype("float64"),
-        hit_3y=nb["neighbour_id"].isin(events_3y.index).astype("float64"),
-        ev_3y=nb["neighbour_id"].map(events_3y).fillna(0.0).astype("float64"),
-    )
-    grouped = nb.groupby("area_id")
+    return neighbour_event_panel(pairs, events, area_ids, [year]).drop(columns="year")
+
+
+def neighbour_event_panel(
+    pairs: pd.DataFrame, events: pd.DataFrame, area_ids: pd.Index, years: list[int]
+) -> pd.DataFrame:
+    """:func:`neighbour_event_features` for every target year in ``years`` at once (pairs and events are
+    read once): index ``area_id``, a ``year`` column, then the features; years stacked in the order given.
+    A neighbour outside ``area_ids`` still counts, with its own events."""
     index = pd.Index(area_ids, name="area_id")
-    out = pd.DataFrame(index=index)
-    out["n_neighbours"] = grouped.size().reindex(index, fill_value=0).astype("float64")
-    out["nbr_event_share_1y"] = grouped["hit_1y"].mean().reindex(index)
-    out["nbr_with_event_3y"] = grouped["hit_3y"].sum().reindex(index, fill_value=0.0)
-    out["nbr_events_3y"] = grouped["ev_3y"].sum().reindex(index, fill_value=0.0)
-    return out.astype("float64")
+    owner = index.get_indexer(pairs["area_id"])
+    nb = pairs.loc[owner >= 0]
+    owner = owner[owner >= 0]
+    neighbours = pd.Index(nb["neighbour_id"].unique())
+    neighbour = neighbours.get_indexer(nb["neighbour_id"])
+    first, ev, _ = event_matrices(events, neighbours)
+    hit = ev > 0
+    size = np.bincount(owner, minlength=len(index)).astype("float64")
+    frames = []
+    for year in years:
+        hit_1y = (window_sum(hit, first, year - 1, year) > 0).astype("float64")[neighbour]
+        hit_3y = (window_sum(hit, first, year - 3, year) > 0).astype("float64")[neighbour]
+        ev_3y = window_sum(ev, first, year - 3, year)[neighbour]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.bincount(owner, hit_1y, minlength=len(index)) / size
+        values = {
+            "n_neighbours": size,
+            "nbr_event_share_1y": np.where(size > 0, share, np.nan),
+            "nbr_with_event_3y": np.bincount(owner, hit_3y, minlength=len(index)),
+            "nbr_events_3y": np.bincount(owner, ev_3y, minlength=len(index)),
+        }
+        frames.append(pd.DataFrame(values, index=index, dtype="float64").assign(year=year))
+    if not frames:
+        return pd.DataFrame(columns=["year", *NEIGHBOUR_COLUMNS], index=index[:0])
+    return pd.concat(frames).loc[:, ["year", *NEIGHBOUR_COLUMNS]]
