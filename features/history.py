@@ -23,27 +23,35 @@ def history_features(events: pd.DataFrame, area_ids: pd.Index, year: int, first_
 
 
 def event_matrices(events: pd.DataFrame, area_ids: pd.Index) -> tuple[int, np.ndarray, np.ndarray]:
-    """``(first, events, workers)``: dense area × year sums of the rows with ``events > 0``, row ``i`` for
-    ``area_ids[i]`` and column ``j`` for year ``first + j``; areas not in ``area_ids`` are left out."""
+    """``(first, events, workers)``: dense year × area sums of the rows with ``events > 0``, row ``j`` for
+    year ``first + j`` and column ``i`` for ``area_ids[i]``; areas not in ``area_ids`` are left out."""
     listed = events.loc[events["events"] > 0]
     code = pd.Index(area_ids).get_indexer(listed["area_id"])
     keep = code >= 0
     years = listed["year"].to_numpy(dtype="int64")[keep]
     first = int(years.min()) if len(years) else 0
-    width = int(years.max()) - first + 1 if len(years) else 1
-    ev = np.zeros((len(area_ids), width))
-    wk = np.zeros((len(area_ids), width))
-    np.add.at(ev, (code[keep], years - first), listed["events"].to_numpy(dtype="float64")[keep])
-    np.add.at(
-        wk, (code[keep], years - first), np.nan_to_num(listed["workers"].to_numpy(dtype="float64")[keep])
-    )
+    height = int(years.max()) - first + 1 if len(years) else 1
+    ev = np.zeros((height, len(area_ids)))
+    wk = np.zeros((height, len(area_ids)))
+    at = (years - first, code[keep])
+    np.add.at(ev, at, listed["events"].to_numpy(dtype="float64")[keep])
+    np.add.at(wk, at, np.nan_to_num(listed["workers"].to_numpy(dtype="float64")[keep]))
     return first, ev, wk
 
 
 def window_sum(matrix: np.ndarray, first: int, start: int, stop: int) -> np.ndarray:
-    """Per row, the sum of the columns for years ``start`` ≤ year < ``stop`` (0 outside the matrix)."""
-    lo, hi = max(start - first, 0), min(max(stop - first, 0), matrix.shape[1])
-    return matrix[:, lo:hi].sum(axis=1) if hi > lo else np.zeros(matrix.shape[0])
+    """Per area (column), the sum over the rows for years ``start`` ≤ year < ``stop`` (0 outside)."""
+    lo, hi = max(start - first, 0), min(max(stop - first, 0), matrix.shape[0])
+    return matrix[lo:hi].sum(axis=0) if hi > lo else np.zeros(matrix.shape[1])
+
+
+def stacked_frame(index: pd.Index, years: list[int], columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """One frame from per-year arrays: ``index`` repeated once per year (years in the order given), a
+    ``year`` column, then ``columns`` (name → float64 array of shape (len(years), len(index)))."""
+    rows = np.tile(np.arange(len(index)), len(years))
+    data = {"year": np.repeat(np.asarray(years, dtype="int64"), len(index))}
+    data.update({name: values.reshape(-1) for name, values in columns.items()})
+    return pd.DataFrame(data, index=index[rows], copy=False)  # the arrays are new: no second copy
 
 
 def history_panel(
@@ -54,13 +62,14 @@ def history_panel(
     index = pd.Index(area_ids, name="area_id")
     first, ev, wk = event_matrices(events, index)
     hit = ev > 0
-    n_years = np.concatenate([np.zeros((len(index), 1)), np.cumsum(hit, axis=1, dtype="float64")], axis=1)
-    seen = np.where(hit, np.arange(hit.shape[1])[None, :], -1)
-    last = np.concatenate([np.full((len(index), 1), -1), np.maximum.accumulate(seen, axis=1)], axis=1)
-    frames = []
-    for year in years:
-        col = min(max(year - first, 0), hit.shape[1])  # columns of years before ``year``: [0, col)
-        last_year = np.where(last[:, col] >= 0, first + last[:, col], np.nan)
+    zero = np.zeros((1, len(index)))
+    n_years = np.concatenate([zero, np.cumsum(hit, axis=0, dtype="float64")])
+    seen = np.where(hit, np.arange(hit.shape[0])[:, None], -1)
+    last = np.concatenate([zero - 1, np.maximum.accumulate(seen, axis=0)]).astype("int64")
+    columns = {name: np.empty((len(years), len(index))) for name in HISTORY_COLUMNS}
+    for k, year in enumerate(years):
+        row = min(max(year - first, 0), hit.shape[0])  # rows of the years before ``year``: [0, row)
+        last_year = np.where(last[row] >= 0, first + last[row], np.nan)
         values = {
             "event_lag1": window_sum(hit, first, year - 1, year) > 0,
             "event_lag2": window_sum(hit, first, year - 2, year - 1) > 0,
@@ -68,14 +77,12 @@ def history_panel(
             "workers_3y": window_sum(wk, first, year - 3, year),
             "years_since_event": year - last_year,
             "ever_listed": ~np.isnan(last_year),
-            "event_years_past": n_years[:, col],
+            "event_years_past": n_years[row],
             "history_years": np.full(len(index), float(max(year - first_year, 0))),
         }
-        frame = pd.DataFrame({k: np.asarray(v, dtype="float64") for k, v in values.items()}, index=index)
-        frames.append(frame.assign(year=year).loc[:, ["year", *HISTORY_COLUMNS]])
-    if not frames:
-        return pd.DataFrame(columns=["year", *HISTORY_COLUMNS], index=index[:0])
-    return pd.concat(frames)
+        for name, value in values.items():
+            columns[name][k] = value
+    return stacked_frame(index, years, columns)
 
 
 def state_event_rate(events: pd.DataFrame, parents: pd.Series, year: int, window: int = 3) -> pd.Series:

@@ -11,7 +11,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from features.history import event_matrices, window_sum
+from features.history import event_matrices, stacked_frame, window_sum
 
 EARTH_RADIUS_KM = 6371.0088
 PAIR_COLUMNS = ["area_id", "neighbour_id", "method"]
@@ -81,7 +81,9 @@ def neighbour_pairs(areas: gpd.GeoDataFrame, k_fallback: int = 5) -> pd.DataFram
         raise ValueError("areas has duplicate area_id values")
     areas = areas.reset_index(drop=True)
     contiguous = contiguity_pairs(areas)
-    lonely = np.flatnonzero(~areas["area_id"].isin(contiguous["area_id"]).to_numpy())
+    has_contiguous = np.zeros(len(areas), dtype=bool)
+    has_contiguous[pd.Index(areas["area_id"]).get_indexer(contiguous["area_id"])] = True
+    lonely = np.flatnonzero(~has_contiguous)
     nearest = nearest_pairs(areas, lonely, k_fallback) if len(lonely) else None
     pairs = pd.concat([contiguous, nearest], ignore_index=True) if nearest is not None else contiguous
     pairs = pairs.drop_duplicates(["area_id", "neighbour_id"])
@@ -118,20 +120,15 @@ def neighbour_event_panel(
     first, ev, _ = event_matrices(events, neighbours)
     hit = ev > 0
     size = np.bincount(owner, minlength=len(index)).astype("float64")
-    frames = []
-    for year in years:
+    columns = {name: np.empty((len(years), len(index))) for name in NEIGHBOUR_COLUMNS}
+    for k, year in enumerate(years):
         hit_1y = (window_sum(hit, first, year - 1, year) > 0).astype("float64")[neighbour]
         hit_3y = (window_sum(hit, first, year - 3, year) > 0).astype("float64")[neighbour]
         ev_3y = window_sum(ev, first, year - 3, year)[neighbour]
         with np.errstate(invalid="ignore", divide="ignore"):
             share = np.bincount(owner, hit_1y, minlength=len(index)) / size
-        values = {
-            "n_neighbours": size,
-            "nbr_event_share_1y": np.where(size > 0, share, np.nan),
-            "nbr_with_event_3y": np.bincount(owner, hit_3y, minlength=len(index)),
-            "nbr_events_3y": np.bincount(owner, ev_3y, minlength=len(index)),
-        }
-        frames.append(pd.DataFrame(values, index=index, dtype="float64").assign(year=year))
-    if not frames:
-        return pd.DataFrame(columns=["year", *NEIGHBOUR_COLUMNS], index=index[:0])
-    return pd.concat(frames).loc[:, ["year", *NEIGHBOUR_COLUMNS]]
+        columns["n_neighbours"][k] = size
+        columns["nbr_event_share_1y"][k] = np.where(size > 0, share, np.nan)
+        columns["nbr_with_event_3y"][k] = np.bincount(owner, hit_3y, minlength=len(index))
+        columns["nbr_events_3y"][k] = np.bincount(owner, ev_3y, minlength=len(index))
+    return stacked_frame(index, years, columns)
