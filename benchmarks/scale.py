@@ -291,8 +291,8 @@ def _scoring_project(work: Path, n_subs: int) -> float:
     drivers = top_drivers(model.contributions(rows), FEATURE_LABELS, n=3)
     seconds = time.perf_counter() - start
     np.save(work / "alerted_rows.npy", rows.index.to_numpy())
-    print(f"# scoring: {len(selection.alerts)} alerts on {len(alerted)} cells, {len(drivers)} driver lists",
-          file=sys.stderr)  # fmt: skip
+    print(f"# scoring: {len(subs)} subscriptions, {len(selection.alerts)} alerts on {len(alerted)} cells, "
+          f"{len(drivers)} driver lists", flush=True)  # fmt: skip
     return seconds
 
 
@@ -349,10 +349,13 @@ def run_side(stage: str, side: str, work: Path, args: argparse.Namespace) -> dic
     cmd = [sys.executable, __file__, "--child", stage, side, str(work),
            "--subscriptions", str(args.subscriptions)] + (["--quick"] if args.quick else [])  # fmt: skip
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    sys.stderr.write(done.stderr)
     if done.returncode != 0:
+        sys.stderr.write(done.stderr)
         raise RuntimeError(f"benchmark stage {stage} ({side}) failed with exit code {done.returncode}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    *notes, last = done.stdout.strip().splitlines()
+    for note in notes:
+        print(note, flush=True)
+    return json.loads(last)
 
 
 def bench_line(stage: str, project: dict, raw: dict) -> str:
