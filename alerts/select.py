@@ -124,7 +124,8 @@ class _Lookups:
         self.children = _children(areas)
         self.position = {a: i for i, a in enumerate(scores["area_id"].tolist())}
         self.has_p = scores["p"].notna().to_numpy()
-        self.rank = _class_rank(scores["risk_class"], "scores").to_numpy()
+        self.rank = np.full(len(scores), -1)
+        self.rank[self.has_p] = _class_rank(scores.loc[self.has_p, "risk_class"], "scores").to_numpy()
         self._scopes: dict[str, np.ndarray] = {}
         self.history = dict(tuple(history.groupby("subscription_id", sort=False)))
         self.states = dict(tuple(states.groupby("subscription_id", sort=False)))
