@@ -123,25 +123,29 @@ class _Lookups:
         self.scores, self.areas = scores, areas
         self.children = _children(areas)
         self.position = {a: i for i, a in enumerate(scores["area_id"].tolist())}
-        self.has_p = scores["p"].notna().to_numpy()
+        self.p = scores["p"].to_numpy(dtype="float64")
+        self.has_p = ~np.isnan(self.p)
         self.rank = np.full(len(scores), -1)
         self.rank[self.has_p] = _class_rank(scores.loc[self.has_p, "risk_class"], "scores").to_numpy()
         self._scopes: dict[str, np.ndarray] = {}
         self.history = dict(tuple(history.groupby("subscription_id", sort=False)))
         self.states = dict(tuple(states.groupby("subscription_id", sort=False)))
         self.empty_history, self.empty_states = history.iloc[0:0], states.iloc[0:0]
+        self.no_rows, self.nowhere = scores.iloc[0:0], np.zeros(len(scores), dtype=bool)
 
-    def in_scope(self, scope_area_id: str, min_rank: int = 0) -> pd.DataFrame:
-        """Score rows (in score order) with a ``p`` whose area is in the scope and whose class ranks at
-        least ``min_rank``."""
+    def scope_mask(self, scope_area_id: str) -> np.ndarray:
+        """Per score row: has a ``p`` and its area is in the scope."""
         if scope_area_id not in self._scopes:
             members = scope_members(self.areas, scope_area_id, self.children)
-            rows = [self.position[a] for a in members if a in self.position]
-            mask = np.zeros(len(self.scores), dtype=bool)
-            mask[rows] = True
-            self._scopes[scope_area_id] = mask & self.has_p
-        mask = self._scopes[scope_area_id]
-        return self.scores[mask & (self.rank >= min_rank) if min_rank else mask]
+            self._scopes[scope_area_id] = self.mask_of(members) & self.has_p
+        return self._scopes[scope_area_id]
+
+    def mask_of(self, area_ids) -> np.ndarray:
+        """Per score row: its ``area_id`` is one of ``area_ids`` (ids without a score are ignored)."""
+        mask = np.zeros(len(self.scores), dtype=bool)
+        values = area_ids.tolist() if hasattr(area_ids, "tolist") else area_ids
+        mask[[self.position[a] for a in values if a in self.position]] = True
+        return mask
 
 
 def _check_one_cycle(scores: pd.DataFrame) -> None:
@@ -205,44 +209,76 @@ def _top(rows: pd.DataFrame, n: int) -> pd.DataFrame:
     return rows.sort_values(["p", "area_id"], ascending=[False, True]).head(n)
 
 
+def _top_rows(scores: pd.DataFrame, p: np.ndarray, rows: np.ndarray, n: int, reason_at: dict) -> pd.DataFrame:
+    """:func:`_top` of the score rows flagged in ``rows``, with a ``reason`` column (``reason_at``: row
+    position → reason; ``entered_high`` elsewhere); only rows with ``p`` at or above the ``n``-th largest
+    are taken out of ``scores``."""
+    at = np.flatnonzero(rows)
+    if len(at) > n:
+        at = at[p[at] >= np.partition(p[at], len(at) - n)[len(at) - n]] if n > 0 else at[:0]
+    taken = scores.iloc[at].assign(reason=[reason_at.get(i, "entered_high") for i in at.tolist()])
+    return _top(taken, n)
+
+
 def _for_subscription(sub: dict, lookups: _Lookups, rules) -> tuple:
     min_class = sub.get("min_class") if isinstance(sub.get("min_class"), str) else DEFAULT_MIN_CLASS
     if min_class not in CLASS_RANK:
         raise ValueError(f"subscription {sub['subscription_id']} has unknown min_class {min_class!r}")
     digest = sub.get("cadence") in ("weekly", "monthly")
-    in_scope = lookups.in_scope(sub["scope_area_id"])
-    in_class = lookups.in_scope(sub["scope_area_id"], CLASS_RANK[min_class])
+    scores = lookups.scores
+    scope = lookups.scope_mask(sub["scope_area_id"])
+    in_class = scope & (lookups.rank >= CLASS_RANK[min_class])
     mine = lookups.history.get(sub["subscription_id"], lookups.empty_history)
-    same_cycle = pd.Series(not in_class.empty, index=mine.index)
-    for col in CYCLE_KEY if not in_class.empty else ():
-        same_cycle &= mine[col] == in_class[col].iloc[0]
-    already = in_class["area_id"].isin(mine.loc[same_cycle, "area_id"])
+    already = lookups.nowhere
+    if len(mine) and in_class.any():
+        first = int(np.argmax(in_class))  # one cycle: every row has the same key
+        same_cycle = pd.Series(True, index=mine.index)
+        for col in CYCLE_KEY:
+            same_cycle &= mine[col] == scores[col].iloc[first]
+        already = in_class & lookups.mask_of(mine.loc[same_cycle, "area_id"])
     prev = lookups.states.get(sub["subscription_id"], lookups.empty_states)
     prev_open = prev[prev["state"] == "open"]
-    leaving = in_scope[in_scope["area_id"].isin(prev_open["area_id"]) & (in_scope["p"] < rules["leave_p"])]
-    candidates = in_class[~already & ~in_class["area_id"].isin(leaving["area_id"])]
-    reasons = _reasons(candidates, prev, rules)
-    fresh = candidates.assign(reason=reasons)[reasons.isin(NEW_REASONS)]
+    was_open = lookups.mask_of(prev_open["area_id"]) if len(prev_open) else lookups.nowhere
+    leaving_rows = scope & was_open & (lookups.p < rules["leave_p"])
+    leaving = scores[leaving_rows] if leaving_rows.any() else lookups.no_rows
+    candidates = in_class & ~already & ~leaving_rows
+    # Only open areas can be anything but ``entered_high``: their reasons are worked out on their rows.
+    reopen = candidates & was_open
+    any_open = bool(reopen.any())
+    open_reasons = _reasons(scores[reopen], prev, rules).to_numpy() if any_open else np.array([], dtype=str)
+    reason_at = dict(zip(np.flatnonzero(reopen).tolist(), open_reasons.tolist(), strict=True))
+    fresh = candidates & ~reopen
+    fresh[np.flatnonzero(reopen)[np.isin(open_reasons, NEW_REASONS)]] = True
+    n_fresh = int(fresh.sum())
     gated = not rules["skilled"]
-    chosen = fresh.iloc[0:0] if gated else _top(fresh, rules["top_n"])
-    n_more = 0 if gated else len(fresh) - len(chosen)
-    still = candidates[reasons == "still_high"]
+    if gated:
+        chosen = scores.iloc[0:0].assign(reason=pd.Series(dtype="str"))
+    else:
+        chosen = _top_rows(scores, lookups.p, fresh, rules["top_n"], reason_at)
+    n_more = 0 if gated else n_fresh - len(chosen)
+    still = scores[reopen].iloc[np.flatnonzero(open_reasons == "still_high")] if any_open else lookups.no_rows
     if digest and len(chosen):
         extra = _top(still.assign(reason="still_high_digest"), max(rules["top_n"] - len(chosen), 0))
         chosen = pd.concat([chosen, extra])
     chosen = chosen.assign(subscription_id=sub["subscription_id"], rank=range(1, len(chosen) + 1))
     opened = _new_states(chosen[chosen["reason"].isin(NEW_REASONS)], "open", rules["today"], prev)
-    closed = _new_states(leaving, "closed", rules["today"], prev) if not gated else opened.iloc[0:0]
-    new_states = pd.concat([s for s in (opened, closed) if len(s)] or [opened])
+    closed = (
+        _new_states(leaving, "closed", rules["today"], prev)
+        if len(leaving) and not gated
+        else opened.iloc[0:0]
+    )
+    new_states = (
+        pd.concat([opened, closed]) if len(opened) and len(closed) else (closed if len(closed) else opened)
+    )
     counts = {
         "subscription_id": sub["subscription_id"],
-        "n_in_class": len(in_class),
+        "n_in_class": int(in_class.sum()),
         "n_already_alerted": int(already.sum()),
         "n_still_high": 0 if digest and len(chosen) else len(still),
         "n_left": len(closed),
         "n_selected": len(chosen),
         "n_more": n_more,
-        "skill_gated": gated and len(fresh) > 0,
+        "skill_gated": gated and n_fresh > 0,
     }
     return chosen, counts, new_states.assign(subscription_id=sub["subscription_id"])
 
