@@ -131,7 +131,9 @@ class _Lookups:
         self.history = dict(tuple(history.groupby("subscription_id", sort=False)))
         self.states = dict(tuple(states.groupby("subscription_id", sort=False)))
         self.empty_history, self.empty_states = history.iloc[0:0], states.iloc[0:0]
-        self.no_rows, self.nowhere = scores.iloc[0:0], np.zeros(len(scores), dtype=bool)
+        self.nowhere = np.zeros(len(scores), dtype=bool)
+        self.area_ids = scores["area_id"].to_numpy(dtype=object)
+        self.id_rank = np.argsort(np.argsort(self.area_ids, kind="stable"), kind="stable")
 
     def scope_mask(self, scope_area_id: str) -> np.ndarray:
         """Per score row: has a ``p`` and its area is in the scope."""
@@ -191,36 +193,31 @@ def _reasons(cand: pd.DataFrame, prev: pd.DataFrame, rules: dict) -> pd.Series:
     return reason.where(is_open, entered)
 
 
-def _new_states(rows: pd.DataFrame, state: str, today: date | None, prev: pd.DataFrame) -> pd.DataFrame:
-    """State rows for ``rows``: opened today, or closed keeping the date of the alert that opened them."""
-    if state == "open":
-        alerted_on = [today] * len(rows)
-    else:
-        known = dict(zip(prev["area_id"], prev["alerted_on"], strict=True))
-        alerted_on = [known.get(a) for a in rows["area_id"]]
-    return rows.assign(state=state, alerted_on=alerted_on)[STATE_COLUMNS[1:]]
-
-
-def _top(rows: pd.DataFrame, n: int) -> pd.DataFrame:
-    """The ``n`` rows with the highest ``p`` (ties by ``area_id``), in that order; only the rows that can
-    make the cut are sorted."""
-    if len(rows) > n:
-        rows = rows[rows["p"] >= rows["p"].nlargest(n).iloc[-1]] if n > 0 else rows.iloc[0:0]
-    return rows.sort_values(["p", "area_id"], ascending=[False, True]).head(n)
-
-
-def _top_rows(scores: pd.DataFrame, p: np.ndarray, rows: np.ndarray, n: int, reason_at: dict) -> pd.DataFrame:
-    """:func:`_top` of the score rows flagged in ``rows``, with a ``reason`` column (``reason_at``: row
-    position → reason; ``entered_high`` elsewhere); only rows with ``p`` at or above the ``n``-th largest
-    are taken out of ``scores``."""
-    at = np.flatnonzero(rows)
+def _ordered(at: np.ndarray, lookups: _Lookups, n: int) -> np.ndarray:
+    """The positions ``at`` of the ``n`` score rows with the highest ``p`` (ties by ``area_id``), in that
+    order; only the rows with ``p`` at or above the ``n``-th largest are sorted."""
+    if n <= 0:
+        return at[:0]
+    p = lookups.p
     if len(at) > n:
-        at = at[p[at] >= np.partition(p[at], len(at) - n)[len(at) - n]] if n > 0 else at[:0]
-    taken = scores.iloc[at].assign(reason=[reason_at.get(i, "entered_high") for i in at.tolist()])
-    return _top(taken, n)
+        at = at[p[at] >= np.partition(p[at], len(at) - n)[len(at) - n]]
+    return at[np.lexsort((lookups.id_rank[at], -p[at]))][:n]
 
 
-def _for_subscription(sub: dict, lookups: _Lookups, rules) -> tuple:
+class _Decision(NamedTuple):
+    """One subscription's decision as score-row positions: ``alerts`` (in rank order) with ``reasons``;
+    ``states``: positions of the rows whose state changes, their ``state`` and ``alerted_on`` (two lists:
+    the opened rows', the closed rows')."""
+
+    alerts: np.ndarray
+    reasons: list[str]
+    counts: dict
+    states: np.ndarray
+    state: list[str]
+    alerted_on: list
+
+
+def _for_subscription(sub: dict, lookups: _Lookups, rules) -> _Decision:
     min_class = sub.get("min_class") if isinstance(sub.get("min_class"), str) else DEFAULT_MIN_CLASS
     if min_class not in CLASS_RANK:
         raise ValueError(f"subscription {sub['subscription_id']} has unknown min_class {min_class!r}")
@@ -239,48 +236,49 @@ def _for_subscription(sub: dict, lookups: _Lookups, rules) -> tuple:
     prev = lookups.states.get(sub["subscription_id"], lookups.empty_states)
     prev_open = prev[prev["state"] == "open"]
     was_open = lookups.mask_of(prev_open["area_id"]) if len(prev_open) else lookups.nowhere
-    leaving_rows = scope & was_open & (lookups.p < rules["leave_p"])
-    leaving = scores[leaving_rows] if leaving_rows.any() else lookups.no_rows
-    candidates = in_class & ~already & ~leaving_rows
+    leaving = np.flatnonzero(scope & was_open & (lookups.p < rules["leave_p"]))
+    candidates = in_class & ~already
+    candidates[leaving] = False
     # Only open areas can be anything but ``entered_high``: their reasons are worked out on their rows.
-    reopen = candidates & was_open
-    any_open = bool(reopen.any())
-    open_reasons = _reasons(scores[reopen], prev, rules).to_numpy() if any_open else np.array([], dtype=str)
-    reason_at = dict(zip(np.flatnonzero(reopen).tolist(), open_reasons.tolist(), strict=True))
-    fresh = candidates & ~reopen
-    fresh[np.flatnonzero(reopen)[np.isin(open_reasons, NEW_REASONS)]] = True
-    n_fresh = int(fresh.sum())
+    reopen = np.flatnonzero(candidates & was_open)
+    open_reasons = _reasons(scores.iloc[reopen], prev, rules).to_numpy() if len(reopen) else np.array([], str)
+    reason_at = dict(zip(reopen.tolist(), open_reasons.tolist(), strict=True))
+    fresh = candidates.copy()
+    fresh[reopen[~np.isin(open_reasons, NEW_REASONS)]] = False
+    fresh = np.flatnonzero(fresh)
     gated = not rules["skilled"]
+    chosen = fresh[:0] if gated else _ordered(fresh, lookups, rules["top_n"])
+    reasons = [reason_at.get(i, "entered_high") for i in chosen.tolist()]
+    n_more = 0 if gated else len(fresh) - len(chosen)
+    still = reopen[open_reasons == "still_high"]
+    n_new = len(chosen)
+    if digest and n_new:
+        extra = _ordered(still, lookups, max(rules["top_n"] - n_new, 0))
+        chosen = np.concatenate([chosen, extra])
+        reasons += ["still_high_digest"] * len(extra)
     if gated:
-        chosen = scores.iloc[0:0].assign(reason=pd.Series(dtype="str"))
-    else:
-        chosen = _top_rows(scores, lookups.p, fresh, rules["top_n"], reason_at)
-    n_more = 0 if gated else n_fresh - len(chosen)
-    still = scores[reopen].iloc[np.flatnonzero(open_reasons == "still_high")] if any_open else lookups.no_rows
-    if digest and len(chosen):
-        extra = _top(still.assign(reason="still_high_digest"), max(rules["top_n"] - len(chosen), 0))
-        chosen = pd.concat([chosen, extra])
-    chosen = chosen.assign(subscription_id=sub["subscription_id"], rank=range(1, len(chosen) + 1))
-    opened = _new_states(chosen[chosen["reason"].isin(NEW_REASONS)], "open", rules["today"], prev)
-    closed = (
-        _new_states(leaving, "closed", rules["today"], prev)
-        if len(leaving) and not gated
-        else opened.iloc[0:0]
-    )
-    new_states = (
-        pd.concat([opened, closed]) if len(opened) and len(closed) else (closed if len(closed) else opened)
-    )
+        leaving = leaving[:0]
+    known = dict(zip(prev["area_id"], prev["alerted_on"], strict=True)) if len(leaving) else {}
+    closed_on = [known.get(a) for a in lookups.area_ids[leaving].tolist()]
     counts = {
         "subscription_id": sub["subscription_id"],
         "n_in_class": int(in_class.sum()),
         "n_already_alerted": int(already.sum()),
         "n_still_high": 0 if digest and len(chosen) else len(still),
-        "n_left": len(closed),
+        "n_left": len(leaving),
         "n_selected": len(chosen),
         "n_more": n_more,
-        "skill_gated": gated and n_fresh > 0,
+        "skill_gated": gated and len(fresh) > 0,
     }
-    return chosen, counts, new_states.assign(subscription_id=sub["subscription_id"])
+    return _Decision(
+        chosen, reasons, counts, np.concatenate([chosen[:n_new], leaving]),
+        ["open"] * n_new + ["closed"] * len(leaving), [[rules["today"]] * n_new, closed_on],
+    )  # fmt: skip
+
+
+def _rows(scores: pd.DataFrame, at: np.ndarray, columns: list[str] | None = None) -> pd.DataFrame:
+    taken = scores.iloc[at] if columns is None else scores.iloc[at][columns]
+    return taken.reset_index(drop=True)
 
 
 def select_alerts(
@@ -317,20 +315,29 @@ def select_alerts(
     rules = {"top_n": top_n, "min_rise": min_rise, "leave_p": leave_p, "cooldown_days": cooldown_days,
              "today": today, "skilled": skilled}  # fmt: skip
     out_columns = ["subscription_id", *scores.columns, "reason", "rank"]
-    chosen, counts, new_states = [], [], []
     lookups = _Lookups(scores, areas, history, states)
-    for sub in subscriptions.to_dict("records"):
-        rows, count, state_rows = _for_subscription(sub, lookups, rules)
-        chosen.append(rows)
-        counts.append(count)
-        new_states.append(state_rows)
-    non_empty = [c for c in chosen if not c.empty]
-    alerts = pd.concat(non_empty, ignore_index=True) if non_empty else pd.DataFrame(columns=out_columns)
-    states_out = [s for s in new_states if not s.empty]
-    return Selection(
-        alerts[out_columns],
-        pd.DataFrame(counts, columns=SUMMARY_COLUMNS),
-        pd.concat(states_out, ignore_index=True)[STATE_COLUMNS]
-        if states_out
-        else pd.DataFrame(columns=STATE_COLUMNS),
-    )
+    decisions = [_for_subscription(sub, lookups, rules) for sub in subscriptions.to_dict("records")]
+    summary = pd.DataFrame([d.counts for d in decisions], columns=SUMMARY_COLUMNS)
+    if sum(len(d.alerts) for d in decisions):
+        alerts = _rows(scores, np.concatenate([d.alerts for d in decisions])).assign(
+            subscription_id=[d.counts["subscription_id"] for d in decisions for _ in d.alerts],
+            reason=[r for d in decisions for r in d.reasons],
+            rank=np.concatenate([np.arange(1, len(d.alerts) + 1) for d in decisions]),
+        )
+    else:
+        alerts = pd.DataFrame(columns=out_columns)
+    if sum(len(d.states) for d in decisions):
+        states_out = _rows(
+            scores, np.concatenate([d.states for d in decisions]), ["area_id", "risk_class", "p"]
+        )
+        states_out = states_out.assign(
+            subscription_id=[d.counts["subscription_id"] for d in decisions for _ in d.states],
+            state=[s for d in decisions for s in d.state],
+            # one Series per part, as each part's dates (or NaT from history) were always typed on their own
+            alerted_on=pd.concat(
+                [pd.Series(p) for d in decisions for p in d.alerted_on if p], ignore_index=True
+            ),
+        )[STATE_COLUMNS]
+    else:
+        states_out = pd.DataFrame(columns=STATE_COLUMNS)
+    return Selection(alerts[out_columns], summary, states_out)
