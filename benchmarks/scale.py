@@ -59,7 +59,7 @@ GOALS = {"features": 2.0, "features_global": 2.0, "training": 1.3, "scoring": 2.
 PEAK_GOAL_GB = 4.0
 RISK_MEDIUM, RISK_HIGH = 0.05, 0.15
 SCORING_TRAIN_ROWS = 300_000  # rows the scoring model is fitted on (not timed)
-THREADS = 1  # models.lightgbm_model.make_classifier trains on one thread (n_jobs=1); so does the raw side
+THREADS = 1  # make_classifier trains and predicts on one thread (n_jobs=1); so does the raw side
 EVENT_RATE = 0.02
 
 FULL = {"views": (115, 114), "global": (720, 360), "months": 240, "global_months": 36, "global_targets": 12,
@@ -316,8 +316,8 @@ def _scoring_raw(work: Path) -> float:
     X = np.load(work / "global_X.npy")
     alerted = np.load(work / "alerted_rows.npy")
     start = time.perf_counter()
-    booster.predict(X)
-    booster.predict(X[alerted], pred_contrib=True)
+    booster.predict(X, num_threads=THREADS)
+    booster.predict(X[alerted], pred_contrib=True, num_threads=THREADS)
     return time.perf_counter() - start
 
 
