@@ -1,7 +1,8 @@
-"""Panel features from an area's own employer-list history, for one target year.
+"""Panel features from an area's own employer-list history, for one target year or many at once.
 
 Input: an event table (``features.events.event_table``: ``area_id``, ``year``, ``events``, ``workers``).
-Only inspection years before the target year are used. Output: one row per area, indexed by ``area_id``.
+Only inspection years before the target year are used. Output: one row per area (per target year for the
+panel), indexed by ``area_id``. The panel works on dense year × area arrays (ADR 0056).
 """
 
 from __future__ import annotations
