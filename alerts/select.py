@@ -128,6 +128,7 @@ class _Lookups:
         self.rank = np.full(len(scores), -1)
         self.rank[self.has_p] = _class_rank(scores.loc[self.has_p, "risk_class"], "scores").to_numpy()
         self._scopes: dict[str, np.ndarray] = {}
+        self._in_class: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = {}
         self.history = dict(tuple(history.groupby("subscription_id", sort=False)))
         self.states = dict(tuple(states.groupby("subscription_id", sort=False)))
         self.empty_history, self.empty_states = history.iloc[0:0], states.iloc[0:0]
@@ -141,6 +142,14 @@ class _Lookups:
             members = scope_members(self.areas, scope_area_id, self.children)
             self._scopes[scope_area_id] = self.mask_of(members) & self.has_p
         return self._scopes[scope_area_id]
+
+    def in_class(self, scope_area_id: str, min_rank: int) -> tuple[np.ndarray, np.ndarray]:
+        """The scope's rows whose class ranks at least ``min_rank``: as a mask and as positions."""
+        key = (scope_area_id, min_rank)
+        if key not in self._in_class:
+            mask = self.scope_mask(scope_area_id) & (self.rank >= min_rank)
+            self._in_class[key] = (mask, np.flatnonzero(mask))
+        return self._in_class[key]
 
     def mask_of(self, area_ids) -> np.ndarray:
         """Per score row: its ``area_id`` is one of ``area_ids`` (ids without a score are ignored)."""
@@ -223,29 +232,34 @@ def _for_subscription(sub: dict, lookups: _Lookups, rules) -> _Decision:
         raise ValueError(f"subscription {sub['subscription_id']} has unknown min_class {min_class!r}")
     digest = sub.get("cadence") in ("weekly", "monthly")
     scores = lookups.scores
-    scope = lookups.scope_mask(sub["scope_area_id"])
-    in_class = scope & (lookups.rank >= CLASS_RANK[min_class])
+    in_class, in_class_at = lookups.in_class(sub["scope_area_id"], CLASS_RANK[min_class])
     mine = lookups.history.get(sub["subscription_id"], lookups.empty_history)
+    prev = lookups.states.get(sub["subscription_id"], lookups.empty_states)
     already = lookups.nowhere
-    if len(mine) and in_class.any():
-        first = int(np.argmax(in_class))  # one cycle: every row has the same key
+    if len(mine) and len(in_class_at):
+        first = int(in_class_at[0])  # one cycle: every row has the same key
         same_cycle = pd.Series(True, index=mine.index)
         for col in CYCLE_KEY:
             same_cycle &= mine[col] == scores[col].iloc[first]
         already = in_class & lookups.mask_of(mine.loc[same_cycle, "area_id"])
-    prev = lookups.states.get(sub["subscription_id"], lookups.empty_states)
     prev_open = prev[prev["state"] == "open"]
-    was_open = lookups.mask_of(prev_open["area_id"]) if len(prev_open) else lookups.nowhere
-    leaving = np.flatnonzero(scope & was_open & (lookups.p < rules["leave_p"]))
-    candidates = in_class & ~already
-    candidates[leaving] = False
-    # Only open areas can be anything but ``entered_high``: their reasons are worked out on their rows.
-    reopen = np.flatnonzero(candidates & was_open)
-    open_reasons = _reasons(scores.iloc[reopen], prev, rules).to_numpy() if len(reopen) else np.array([], str)
+    open_reasons = np.array([], dtype=str)
+    if len(prev_open) == 0 and already is lookups.nowhere:  # nothing open, nothing sent: all in class enter
+        fresh, leaving, reopen = in_class_at, in_class_at[:0], in_class_at[:0]
+    else:
+        was_open = lookups.mask_of(prev_open["area_id"])
+        leaving = np.flatnonzero(
+            lookups.scope_mask(sub["scope_area_id"]) & was_open & (lookups.p < rules["leave_p"])
+        )
+        candidates = in_class & ~already
+        candidates[leaving] = False
+        # Only open areas can be anything but ``entered_high``: their reasons are worked out on their rows.
+        reopen = np.flatnonzero(candidates & was_open)
+        if len(reopen):
+            open_reasons = _reasons(scores.iloc[reopen], prev, rules).to_numpy()
+        candidates[reopen[~np.isin(open_reasons, NEW_REASONS)]] = False
+        fresh = np.flatnonzero(candidates)
     reason_at = dict(zip(reopen.tolist(), open_reasons.tolist(), strict=True))
-    fresh = candidates.copy()
-    fresh[reopen[~np.isin(open_reasons, NEW_REASONS)]] = False
-    fresh = np.flatnonzero(fresh)
     gated = not rules["skilled"]
     chosen = fresh[:0] if gated else _ordered(fresh, lookups, rules["top_n"])
     reasons = [reason_at.get(i, "entered_high") for i in chosen.tolist()]
@@ -262,7 +276,7 @@ def _for_subscription(sub: dict, lookups: _Lookups, rules) -> _Decision:
     closed_on = [known.get(a) for a in lookups.area_ids[leaving].tolist()]
     counts = {
         "subscription_id": sub["subscription_id"],
-        "n_in_class": int(in_class.sum()),
+        "n_in_class": len(in_class_at),
         "n_already_alerted": int(already.sum()),
         "n_still_high": 0 if digest and len(chosen) else len(still),
         "n_left": len(leaving),
