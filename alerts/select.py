@@ -128,7 +128,7 @@ class _Lookups:
         self.rank = np.full(len(scores), -1)
         self.rank[self.has_p] = _class_rank(scores.loc[self.has_p, "risk_class"], "scores").to_numpy()
         self._scopes: dict[str, np.ndarray] = {}
-        self._in_class: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = {}
+        self._in_class: dict[tuple[str, int], np.ndarray] = {}
         self.history = dict(tuple(history.groupby("subscription_id", sort=False)))
         self.states = dict(tuple(states.groupby("subscription_id", sort=False)))
         self.empty_history, self.empty_states = history.iloc[0:0], states.iloc[0:0]
@@ -136,20 +136,27 @@ class _Lookups:
         self.area_ids = scores["area_id"].to_numpy(dtype=object)
         self.id_rank = np.argsort(np.argsort(self.area_ids, kind="stable"), kind="stable")
 
-    def scope_mask(self, scope_area_id: str) -> np.ndarray:
-        """Per score row: has a ``p`` and its area is in the scope."""
+    def scope_rows(self, scope_area_id: str) -> np.ndarray:
+        """Positions (ascending) of the score rows with a ``p`` whose area is in the scope."""
         if scope_area_id not in self._scopes:
             members = scope_members(self.areas, scope_area_id, self.children)
-            self._scopes[scope_area_id] = self.mask_of(members) & self.has_p
+            at = np.sort(np.array([self.position[a] for a in members if a in self.position], dtype="int64"))
+            self._scopes[scope_area_id] = at[self.has_p[at]]
         return self._scopes[scope_area_id]
 
-    def in_class(self, scope_area_id: str, min_rank: int) -> tuple[np.ndarray, np.ndarray]:
-        """The scope's rows whose class ranks at least ``min_rank``: as a mask and as positions."""
+    def in_class(self, scope_area_id: str, min_rank: int) -> np.ndarray:
+        """Positions (ascending) of the scope's rows whose class ranks at least ``min_rank``."""
         key = (scope_area_id, min_rank)
         if key not in self._in_class:
-            mask = self.scope_mask(scope_area_id) & (self.rank >= min_rank)
-            self._in_class[key] = (mask, np.flatnonzero(mask))
+            at = self.scope_rows(scope_area_id)
+            self._in_class[key] = at[self.rank[at] >= min_rank]
         return self._in_class[key]
+
+    def mask(self, at: np.ndarray) -> np.ndarray:
+        """Per score row: its position is in ``at``."""
+        mask = np.zeros(len(self.scores), dtype=bool)
+        mask[at] = True
+        return mask
 
     def mask_of(self, area_ids) -> np.ndarray:
         """Per score row: its ``area_id`` is one of ``area_ids`` (ids without a score are ignored)."""
@@ -232,24 +239,25 @@ def _for_subscription(sub: dict, lookups: _Lookups, rules) -> _Decision:
         raise ValueError(f"subscription {sub['subscription_id']} has unknown min_class {min_class!r}")
     digest = sub.get("cadence") in ("weekly", "monthly")
     scores = lookups.scores
-    in_class, in_class_at = lookups.in_class(sub["scope_area_id"], CLASS_RANK[min_class])
+    in_class_at = lookups.in_class(sub["scope_area_id"], CLASS_RANK[min_class])
     mine = lookups.history.get(sub["subscription_id"], lookups.empty_history)
     prev = lookups.states.get(sub["subscription_id"], lookups.empty_states)
     already = lookups.nowhere
+    in_class = lookups.mask(in_class_at) if len(mine) or len(prev) else lookups.nowhere
     if len(mine) and len(in_class_at):
         first = int(in_class_at[0])  # one cycle: every row has the same key
         same_cycle = pd.Series(True, index=mine.index)
         for col in CYCLE_KEY:
             same_cycle &= mine[col] == scores[col].iloc[first]
         already = in_class & lookups.mask_of(mine.loc[same_cycle, "area_id"])
-    prev_open = prev[prev["state"] == "open"]
+    prev_open = prev[prev["state"] == "open"] if len(prev) else prev
     open_reasons = np.array([], dtype=str)
     if len(prev_open) == 0 and already is lookups.nowhere:  # nothing open, nothing sent: all in class enter
         fresh, leaving, reopen = in_class_at, in_class_at[:0], in_class_at[:0]
     else:
         was_open = lookups.mask_of(prev_open["area_id"])
         leaving = np.flatnonzero(
-            lookups.scope_mask(sub["scope_area_id"]) & was_open & (lookups.p < rules["leave_p"])
+            lookups.mask(lookups.scope_rows(sub["scope_area_id"])) & was_open & (lookups.p < rules["leave_p"])
         )
         candidates = in_class & ~already
         candidates[leaving] = False
