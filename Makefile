@@ -7,8 +7,9 @@ export MLFLOW_DISABLE_TELEMETRY := true
 export GX_ANALYTICS_ENABLED := false
 UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
-.PHONY: help install run test test-fast test-distributed lint format check airflow-ui mlflow-ui up down benchmark clean
+.PHONY: help install run test test-fast test-distributed lint format check airflow-ui mlflow-ui up down benchmark benchmark-scale clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -59,6 +60,9 @@ down: ## stop the distributed stack started by `make up`
 
 benchmark: install ## print ingest throughput (rows/s) on SQLite and PostgreSQL against COPY
 	$(UV) run --frozen python benchmarks/run_all.py
+
+benchmark-scale: install ## the project's stages on GENERATED data at ViEWS and global-grid scale against the raw library
+	$(UV) run --frozen python benchmarks/scale.py $(BENCH_ARGS)
 
 clean: ## remove local state (./var) — the warehouse, MLflow store, outbox
 	rm -rf var

@@ -37,6 +37,7 @@ from collections import defaultdict
 from datetime import date
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 CLASS_RANK = {"low": 0, "medium": 1, "high": 2}
@@ -87,12 +88,22 @@ def _class_rank(values: pd.Series, name: str) -> pd.Series:
     return ranks.astype(int)
 
 
-def scope_members(areas: pd.DataFrame, scope_area_id: str) -> frozenset[str]:
-    """The scope area and every area below it through the ``parent_id`` chain (cycles are ignored)."""
+def _children(areas: pd.DataFrame) -> dict[str, list[str]]:
+    """``parent_id`` → its child ``area_id`` values."""
     children: dict[str, list[str]] = defaultdict(list)
-    for area_id, parent_id in zip(areas["area_id"], areas["parent_id"], strict=True):
+    for area_id, parent_id in zip(areas["area_id"].tolist(), areas["parent_id"].tolist(), strict=True):
         if isinstance(parent_id, str) and parent_id:
             children[parent_id].append(area_id)
+    return children
+
+
+def scope_members(
+    areas: pd.DataFrame, scope_area_id: str, children: dict[str, list[str]] | None = None
+) -> frozenset[str]:
+    """The scope area and every area below it through the ``parent_id`` chain (cycles are ignored).
+
+    ``children`` is ``_children(areas)`` when already built (one build for many scopes)."""
+    children = _children(areas) if children is None else children
     members = {scope_area_id}
     frontier = [scope_area_id]
     while frontier:
@@ -102,6 +113,57 @@ def scope_members(areas: pd.DataFrame, scope_area_id: str) -> frozenset[str]:
                 members.add(child)
                 frontier.append(child)
     return frozenset(members)
+
+
+class _Lookups:
+    """What every subscription of one call reads, built once: the area tree, each score row's position,
+    the score rows of each scope (cached by ``scope_area_id``), and history/state rows per subscription."""
+
+    def __init__(self, scores: pd.DataFrame, areas: pd.DataFrame, history, states):
+        self.scores, self.areas = scores, areas
+        self.children = _children(areas)
+        self.position = {a: i for i, a in enumerate(scores["area_id"].tolist())}
+        self.p = scores["p"].to_numpy(dtype="float64")
+        self.has_p = ~np.isnan(self.p)
+        self.rank = np.full(len(scores), -1)
+        self.rank[self.has_p] = _class_rank(scores.loc[self.has_p, "risk_class"], "scores").to_numpy()
+        self._scopes: dict[str, np.ndarray] = {}
+        self._in_class: dict[tuple[str, int], np.ndarray] = {}
+        self.history = dict(tuple(history.groupby("subscription_id", sort=False)))
+        self.states = dict(tuple(states.groupby("subscription_id", sort=False)))
+        self.empty_history, self.empty_states = history.iloc[0:0], states.iloc[0:0]
+        self.nowhere = np.zeros(len(scores), dtype=bool)
+        self.area_ids = scores["area_id"].to_numpy(dtype=object)
+        self.id_rank = np.argsort(np.argsort(self.area_ids, kind="stable"), kind="stable")
+
+    def scope_rows(self, scope_area_id: str) -> np.ndarray:
+        """Positions (ascending) of the score rows with a ``p`` whose area is in the scope."""
+        if scope_area_id not in self._scopes:
+            members = scope_members(self.areas, scope_area_id, self.children)
+            at = np.sort(np.array([self.position[a] for a in members if a in self.position], dtype="int64"))
+            self._scopes[scope_area_id] = at[self.has_p[at]]
+        return self._scopes[scope_area_id]
+
+    def in_class(self, scope_area_id: str, min_rank: int) -> np.ndarray:
+        """Positions (ascending) of the scope's rows whose class ranks at least ``min_rank``."""
+        key = (scope_area_id, min_rank)
+        if key not in self._in_class:
+            at = self.scope_rows(scope_area_id)
+            self._in_class[key] = at[self.rank[at] >= min_rank]
+        return self._in_class[key]
+
+    def mask(self, at: np.ndarray) -> np.ndarray:
+        """Per score row: its position is in ``at``."""
+        mask = np.zeros(len(self.scores), dtype=bool)
+        mask[at] = True
+        return mask
+
+    def mask_of(self, area_ids) -> np.ndarray:
+        """Per score row: its ``area_id`` is one of ``area_ids`` (ids without a score are ignored)."""
+        mask = np.zeros(len(self.scores), dtype=bool)
+        values = area_ids.tolist() if hasattr(area_ids, "tolist") else area_ids
+        mask[[self.position[a] for a in values if a in self.position]] = True
+        return mask
 
 
 def _check_one_cycle(scores: pd.DataFrame) -> None:
@@ -147,61 +209,98 @@ def _reasons(cand: pd.DataFrame, prev: pd.DataFrame, rules: dict) -> pd.Series:
     return reason.where(is_open, entered)
 
 
-def _new_states(rows: pd.DataFrame, state: str, today: date | None, prev: pd.DataFrame) -> pd.DataFrame:
-    """State rows for ``rows``: opened today, or closed keeping the date of the alert that opened them."""
-    if state == "open":
-        alerted_on = [today] * len(rows)
-    else:
-        known = dict(zip(prev["area_id"], prev["alerted_on"], strict=True))
-        alerted_on = [known.get(a) for a in rows["area_id"]]
-    return rows.assign(state=state, alerted_on=alerted_on)[STATE_COLUMNS[1:]]
+def _ordered(at: np.ndarray, lookups: _Lookups, n: int) -> np.ndarray:
+    """The positions ``at`` of the ``n`` score rows with the highest ``p`` (ties by ``area_id``), in that
+    order; only the rows with ``p`` at or above the ``n``-th largest are sorted."""
+    if n <= 0:
+        return at[:0]
+    p = lookups.p
+    if len(at) > n:
+        at = at[p[at] >= np.partition(p[at], len(at) - n)[len(at) - n]]
+    return at[np.lexsort((lookups.id_rank[at], -p[at]))][:n]
 
 
-def _for_subscription(sub: dict, scores: pd.DataFrame, areas, history, states, rules) -> tuple:
+class _Decision(NamedTuple):
+    """One subscription's decision as score-row positions: ``alerts`` (in rank order) with ``reasons``;
+    ``states``: positions of the rows whose state changes, their ``state`` and ``alerted_on`` (two lists:
+    the opened rows', the closed rows')."""
+
+    alerts: np.ndarray
+    reasons: list[str]
+    counts: dict
+    states: np.ndarray
+    state: list[str]
+    alerted_on: list
+
+
+def _for_subscription(sub: dict, lookups: _Lookups, rules) -> _Decision:
     min_class = sub.get("min_class") if isinstance(sub.get("min_class"), str) else DEFAULT_MIN_CLASS
     if min_class not in CLASS_RANK:
         raise ValueError(f"subscription {sub['subscription_id']} has unknown min_class {min_class!r}")
     digest = sub.get("cadence") in ("weekly", "monthly")
-    in_scope = scores[
-        scores["area_id"].isin(scope_members(areas, sub["scope_area_id"])) & scores["p"].notna()
-    ]
-    in_class = in_scope[_class_rank(in_scope["risk_class"], "scores") >= CLASS_RANK[min_class]]
-    mine = history[history["subscription_id"] == sub["subscription_id"]]
-    same_cycle = pd.Series(not in_class.empty, index=mine.index)
-    for col in CYCLE_KEY if not in_class.empty else ():
-        same_cycle &= mine[col] == in_class[col].iloc[0]
-    already = in_class["area_id"].isin(mine.loc[same_cycle, "area_id"])
-    prev = states[states["subscription_id"] == sub["subscription_id"]]
-    prev_open = prev[prev["state"] == "open"]
-    leaving = in_scope[in_scope["area_id"].isin(prev_open["area_id"]) & (in_scope["p"] < rules["leave_p"])]
-    candidates = in_class[~already & ~in_class["area_id"].isin(leaving["area_id"])]
-    reasons = _reasons(candidates, prev, rules)
-    fresh = candidates.assign(reason=reasons)[reasons.isin(NEW_REASONS)]
-    fresh = fresh.sort_values(["p", "area_id"], ascending=[False, True])
-    gated = not rules["skilled"]
-    chosen = fresh.iloc[0:0] if gated else fresh.head(rules["top_n"])
-    n_more = 0 if gated else len(fresh) - len(chosen)
-    still = candidates[reasons == "still_high"]
-    if digest and len(chosen):
-        extra = still.assign(reason="still_high_digest").sort_values(
-            ["p", "area_id"], ascending=[False, True]
+    scores = lookups.scores
+    in_class_at = lookups.in_class(sub["scope_area_id"], CLASS_RANK[min_class])
+    mine = lookups.history.get(sub["subscription_id"], lookups.empty_history)
+    prev = lookups.states.get(sub["subscription_id"], lookups.empty_states)
+    already = lookups.nowhere
+    in_class = lookups.mask(in_class_at) if len(mine) or len(prev) else lookups.nowhere
+    if len(mine) and len(in_class_at):
+        first = int(in_class_at[0])  # one cycle: every row has the same key
+        same_cycle = pd.Series(True, index=mine.index)
+        for col in CYCLE_KEY:
+            same_cycle &= mine[col] == scores[col].iloc[first]
+        already = in_class & lookups.mask_of(mine.loc[same_cycle, "area_id"])
+    prev_open = prev[prev["state"] == "open"] if len(prev) else prev
+    open_reasons = np.array([], dtype=str)
+    if len(prev_open) == 0 and already is lookups.nowhere:  # nothing open, nothing sent: all in class enter
+        fresh, leaving, reopen = in_class_at, in_class_at[:0], in_class_at[:0]
+    else:
+        was_open = lookups.mask_of(prev_open["area_id"])
+        leaving = np.flatnonzero(
+            lookups.mask(lookups.scope_rows(sub["scope_area_id"])) & was_open & (lookups.p < rules["leave_p"])
         )
-        chosen = pd.concat([chosen, extra.head(max(rules["top_n"] - len(chosen), 0))])
-    chosen = chosen.assign(subscription_id=sub["subscription_id"], rank=range(1, len(chosen) + 1))
-    opened = _new_states(chosen[chosen["reason"].isin(NEW_REASONS)], "open", rules["today"], prev)
-    closed = _new_states(leaving, "closed", rules["today"], prev) if not gated else opened.iloc[0:0]
-    new_states = pd.concat([s for s in (opened, closed) if len(s)] or [opened])
+        candidates = in_class & ~already
+        candidates[leaving] = False
+        # Only open areas can be anything but ``entered_high``: their reasons are worked out on their rows.
+        reopen = np.flatnonzero(candidates & was_open)
+        if len(reopen):
+            open_reasons = _reasons(scores.iloc[reopen], prev, rules).to_numpy()
+        candidates[reopen[~np.isin(open_reasons, NEW_REASONS)]] = False
+        fresh = np.flatnonzero(candidates)
+    reason_at = dict(zip(reopen.tolist(), open_reasons.tolist(), strict=True))
+    gated = not rules["skilled"]
+    chosen = fresh[:0] if gated else _ordered(fresh, lookups, rules["top_n"])
+    reasons = [reason_at.get(i, "entered_high") for i in chosen.tolist()]
+    n_more = 0 if gated else len(fresh) - len(chosen)
+    still = reopen[open_reasons == "still_high"]
+    n_new = len(chosen)
+    if digest and n_new:
+        extra = _ordered(still, lookups, max(rules["top_n"] - n_new, 0))
+        chosen = np.concatenate([chosen, extra])
+        reasons += ["still_high_digest"] * len(extra)
+    if gated:
+        leaving = leaving[:0]
+    known = dict(zip(prev["area_id"], prev["alerted_on"], strict=True)) if len(leaving) else {}
+    closed_on = [known.get(a) for a in lookups.area_ids[leaving].tolist()]
     counts = {
         "subscription_id": sub["subscription_id"],
-        "n_in_class": len(in_class),
+        "n_in_class": len(in_class_at),
         "n_already_alerted": int(already.sum()),
         "n_still_high": 0 if digest and len(chosen) else len(still),
-        "n_left": len(closed),
+        "n_left": len(leaving),
         "n_selected": len(chosen),
         "n_more": n_more,
         "skill_gated": gated and len(fresh) > 0,
     }
-    return chosen, counts, new_states.assign(subscription_id=sub["subscription_id"])
+    return _Decision(
+        chosen, reasons, counts, np.concatenate([chosen[:n_new], leaving]),
+        ["open"] * n_new + ["closed"] * len(leaving), [[rules["today"]] * n_new, closed_on],
+    )  # fmt: skip
+
+
+def _rows(scores: pd.DataFrame, at: np.ndarray, columns: list[str] | None = None) -> pd.DataFrame:
+    taken = scores.iloc[at] if columns is None else scores.iloc[at][columns]
+    return taken.reset_index(drop=True)
 
 
 def select_alerts(
@@ -238,19 +337,29 @@ def select_alerts(
     rules = {"top_n": top_n, "min_rise": min_rise, "leave_p": leave_p, "cooldown_days": cooldown_days,
              "today": today, "skilled": skilled}  # fmt: skip
     out_columns = ["subscription_id", *scores.columns, "reason", "rank"]
-    chosen, counts, new_states = [], [], []
-    for sub in subscriptions.to_dict("records"):
-        rows, count, state_rows = _for_subscription(sub, scores, areas, history, states, rules)
-        chosen.append(rows)
-        counts.append(count)
-        new_states.append(state_rows)
-    non_empty = [c for c in chosen if not c.empty]
-    alerts = pd.concat(non_empty, ignore_index=True) if non_empty else pd.DataFrame(columns=out_columns)
-    states_out = [s for s in new_states if not s.empty]
-    return Selection(
-        alerts[out_columns],
-        pd.DataFrame(counts, columns=SUMMARY_COLUMNS),
-        pd.concat(states_out, ignore_index=True)[STATE_COLUMNS]
-        if states_out
-        else pd.DataFrame(columns=STATE_COLUMNS),
-    )
+    lookups = _Lookups(scores, areas, history, states)
+    decisions = [_for_subscription(sub, lookups, rules) for sub in subscriptions.to_dict("records")]
+    summary = pd.DataFrame([d.counts for d in decisions], columns=SUMMARY_COLUMNS)
+    if sum(len(d.alerts) for d in decisions):
+        alerts = _rows(scores, np.concatenate([d.alerts for d in decisions])).assign(
+            subscription_id=[d.counts["subscription_id"] for d in decisions for _ in d.alerts],
+            reason=[r for d in decisions for r in d.reasons],
+            rank=np.concatenate([np.arange(1, len(d.alerts) + 1) for d in decisions]),
+        )
+    else:
+        alerts = pd.DataFrame(columns=out_columns)
+    if sum(len(d.states) for d in decisions):
+        states_out = _rows(
+            scores, np.concatenate([d.states for d in decisions]), ["area_id", "risk_class", "p"]
+        )
+        states_out = states_out.assign(
+            subscription_id=[d.counts["subscription_id"] for d in decisions for _ in d.states],
+            state=[s for d in decisions for s in d.state],
+            # one Series per part, as each part's dates (or NaT from history) were always typed on their own
+            alerted_on=pd.concat(
+                [pd.Series(p) for d in decisions for p in d.alerted_on if p], ignore_index=True
+            ),
+        )[STATE_COLUMNS]
+    else:
+        states_out = pd.DataFrame(columns=STATE_COLUMNS)
+    return Selection(alerts[out_columns], summary, states_out)

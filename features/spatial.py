@@ -11,6 +11,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from features.history import event_matrices, stacked_frame, window_sum
+
 EARTH_RADIUS_KM = 6371.0088
 PAIR_COLUMNS = ["area_id", "neighbour_id", "method"]
 
@@ -79,11 +81,16 @@ def neighbour_pairs(areas: gpd.GeoDataFrame, k_fallback: int = 5) -> pd.DataFram
         raise ValueError("areas has duplicate area_id values")
     areas = areas.reset_index(drop=True)
     contiguous = contiguity_pairs(areas)
-    lonely = np.flatnonzero(~areas["area_id"].isin(contiguous["area_id"]).to_numpy())
+    has_contiguous = np.zeros(len(areas), dtype=bool)
+    has_contiguous[pd.Index(areas["area_id"]).get_indexer(contiguous["area_id"])] = True
+    lonely = np.flatnonzero(~has_contiguous)
     nearest = nearest_pairs(areas, lonely, k_fallback) if len(lonely) else None
     pairs = pd.concat([contiguous, nearest], ignore_index=True) if nearest is not None else contiguous
     pairs = pairs.drop_duplicates(["area_id", "neighbour_id"])
     return pairs.sort_values(["area_id", "neighbour_id"], kind="stable").reset_index(drop=True)
+
+
+NEIGHBOUR_COLUMNS = ["n_neighbours", "nbr_event_share_1y", "nbr_with_event_3y", "nbr_events_3y"]
 
 
 def neighbour_sum(pairs: pd.DataFrame, values: pd.Series, index: pd.Index) -> pd.Series:
@@ -105,20 +112,33 @@ def neighbour_event_features(
     NaN without neighbours), ``nbr_with_event_3y`` (neighbours with an event in the 3 previous years),
     ``nbr_events_3y`` (their employers listed, summed) and ``n_neighbours``.
     """
-    recent = events.loc[(events["year"] < year) & (events["year"] >= year - 3) & (events["events"] > 0)]
-    last_year = set(recent.loc[recent["year"] == year - 1, "area_id"])
-    events_3y = recent.groupby("area_id")["events"].sum()
-    nb = pairs.loc[pairs["area_id"].isin(area_ids), ["area_id", "neighbour_id"]]
-    nb = nb.assign(
-        hit_1y=nb["neighbour_id"].isin(last_year).astype("float64"),
-        hit_3y=nb["neighbour_id"].isin(events_3y.index).astype("float64"),
-        ev_3y=nb["neighbour_id"].map(events_3y).fillna(0.0).astype("float64"),
-    )
-    grouped = nb.groupby("area_id")
+    return neighbour_event_panel(pairs, events, area_ids, [year]).drop(columns="year")
+
+
+def neighbour_event_panel(
+    pairs: pd.DataFrame, events: pd.DataFrame, area_ids: pd.Index, years: list[int]
+) -> pd.DataFrame:
+    """:func:`neighbour_event_features` for every target year in ``years`` at once (pairs and events are
+    read once): index ``area_id``, a ``year`` column, then the features; years stacked in the order given.
+    A neighbour outside ``area_ids`` still counts, with its own events."""
     index = pd.Index(area_ids, name="area_id")
-    out = pd.DataFrame(index=index)
-    out["n_neighbours"] = grouped.size().reindex(index, fill_value=0).astype("float64")
-    out["nbr_event_share_1y"] = grouped["hit_1y"].mean().reindex(index)
-    out["nbr_with_event_3y"] = grouped["hit_3y"].sum().reindex(index, fill_value=0.0)
-    out["nbr_events_3y"] = grouped["ev_3y"].sum().reindex(index, fill_value=0.0)
-    return out.astype("float64")
+    owner = index.get_indexer(pairs["area_id"])
+    nb = pairs.loc[owner >= 0]
+    owner = owner[owner >= 0]
+    neighbours = pd.Index(nb["neighbour_id"].unique())
+    neighbour = neighbours.get_indexer(nb["neighbour_id"])
+    first, ev, _ = event_matrices(events, neighbours)
+    hit = ev > 0
+    size = np.bincount(owner, minlength=len(index)).astype("float64")
+    columns = {name: np.empty((len(years), len(index))) for name in NEIGHBOUR_COLUMNS}
+    for k, year in enumerate(years):
+        hit_1y = (window_sum(hit, first, year - 1, year) > 0).astype("float64")[neighbour]
+        hit_3y = (window_sum(hit, first, year - 3, year) > 0).astype("float64")[neighbour]
+        ev_3y = window_sum(ev, first, year - 3, year)[neighbour]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.bincount(owner, hit_1y, minlength=len(index)) / size
+        columns["n_neighbours"][k] = size
+        columns["nbr_event_share_1y"][k] = np.where(size > 0, share, np.nan)
+        columns["nbr_with_event_3y"][k] = np.bincount(owner, hit_3y, minlength=len(index))
+        columns["nbr_events_3y"][k] = np.bincount(owner, ev_3y, minlength=len(index))
+    return stacked_frame(index, years, columns)
