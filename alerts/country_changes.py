@@ -19,7 +19,7 @@ import pandas as pd
 
 from alerts.i18n import plural, texts
 from alerts.render import RenderedEmail, greeting, one_line
-from alerts.render_notices import _render
+from alerts.render_notices import _render, place_words
 
 COLUMNS = ["area_id", "period", "prevalence", "p_lo", "p_hi", "intervention_type"]
 
@@ -102,13 +102,13 @@ def _pct(value: float, language: str) -> str:
 
 def render_country_changes(
     *, recipient_name: str, scope_name: str, language: str, changes: Sequence[CountryChange],
-    run_date: date, min_change_pp: float, unsubscribe_url: str,
+    run_date: date, min_change_pp: float, unsubscribe_url: str, scope_area_id: str = "", scope_level: str = "",
 ) -> RenderedEmail:  # fmt: skip
     """The e-mail listing ``changes`` (one line per estimate change, one per type change)."""
     t = texts(language)
-    scope = one_line(scope_name)
+    place = place_words(scope_name, scope_area_id, scope_level, language)
     noun = plural(t, "country_noun", len(changes))
-    fields = {"count": len(changes), "noun": noun, "scope": scope, "run_date": run_date.isoformat()}
+    fields = {"count": len(changes), "noun": noun, **place, "run_date": run_date.isoformat()}
     lines = []
     for c in changes:
         name = one_line(c.name)
@@ -129,6 +129,6 @@ def render_country_changes(
         [t["country_intro"].format(**fields), *[f"- {line}" for line in lines],
          t["country_why"].format(min_pp=f"{min_change_pp:g}")],
         greeting=greeting(recipient_name, language),
-        footer=t["footer"].format(scope=scope),
+        footer=t["footer"].format(scope=place["scope"]),
         unsubscribe_url=unsubscribe_url,
     )  # fmt: skip

@@ -16,7 +16,7 @@ from alerts.place_names import in_place, local_name
 from alerts.render import RenderedEmail, environment, greeting, one_line
 
 
-def _scope(scope_name: str, scope_area_id: str, scope_level: str, language: str) -> dict[str, str]:
+def place_words(scope_name: str, scope_area_id: str, scope_level: str, language: str) -> dict[str, str]:
     """``scope`` (the area's name in ``language``) and ``in_scope`` ("in <place>") for the texts."""
     area_id = scope_area_id or scope_name
     name = one_line(local_name(area_id, scope_name, language))
@@ -49,7 +49,7 @@ def render_confirmation(
 ) -> RenderedEmail:  # fmt: skip
     """The double opt-in message: what was asked for and the signed link that confirms it."""
     t = texts(language)
-    place = _scope(scope_name, scope_area_id, scope_level, language)
+    place = place_words(scope_name, scope_area_id, scope_level, language)
     intro = t["confirm_intro"].format(
         **place,
         role=one_line(role),
@@ -74,7 +74,7 @@ def render_all_clear(
     """ "No new high-risk areas; the system ran on D with data up to E" — silence is never ambiguous.
     ``dashboard_url``, when given, is the recipient's signed dashboard link ("Open the map for Pará")."""
     t = texts(language)
-    place = _scope(scope_name, scope_area_id, scope_level, language)
+    place = place_words(scope_name, scope_area_id, scope_level, language)
     body = t["all_clear"].format(
         **place, risk=t[f"risk_{min_class}"], run_date=run_date.isoformat(),
         data_date=data_date.isoformat() if data_date else t["not_recorded"], n_open=n_open,
@@ -97,7 +97,7 @@ def render_no_assessment(
 ) -> RenderedEmail:  # fmt: skip
     """The notice sent instead of scores when a data gate failed or input is stale."""
     t = texts(language)
-    place = _scope(scope_name, scope_area_id, scope_level, language)
+    place = place_words(scope_name, scope_area_id, scope_level, language)
     return _render(
         language,
         t["subject_no_assessment"].format(**place, run_date=run_date.isoformat()),

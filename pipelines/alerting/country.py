@@ -19,7 +19,7 @@ import pandas as pd
 from alerts.country_changes import COLUMNS, changes_digest, country_changes, in_scope, render_country_changes
 from pipelines.alerting.delivery import DeliveryError, LazySmtp, RejectedError, deliver, message_key
 from pipelines.alerting.links import unsubscribe_url
-from pipelines.alerting.messages import scope_name, to_subscriber
+from pipelines.alerting.messages import scope_words, to_subscriber
 from pipelines.alerting.scopes import country_feed, load_areas
 from pipelines.alerting.subscriptions import active_subscriptions
 from pipelines.mail.mailer import AddressError
@@ -74,7 +74,7 @@ def send_country_alerts(settings: Settings | None = None, today: date | None = N
                 if not mine:
                     continue
                 rendered = render_country_changes(
-                    recipient_name=sub["recipient_name"] or "", scope_name=scope_name(areas, sub["scope_area_id"]),
+                    recipient_name=sub["recipient_name"] or "", **scope_words(areas, sub["scope_area_id"]),
                     language=sub["language"], changes=mine, run_date=today,
                     min_change_pp=settings.country_alert_min_change_pp,
                     unsubscribe_url=unsubscribe_url(settings, sub["unsubscribe_token"]),

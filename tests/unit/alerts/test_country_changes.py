@@ -10,6 +10,7 @@ import pytest
 
 from alerts.country_changes import changes_digest, country_changes, in_scope, render_country_changes
 from alerts.i18n import LANGUAGES, texts
+from alerts.place_names import in_place
 
 P = date(2024, 1, 1)
 NAMES = {"NER": "Niger", "MLI": "Mali", "BRA": "Brasil", "TCD": "Chad"}
@@ -59,10 +60,13 @@ def test_every_part_of_the_message_is_in_the_recipients_language(language):
     rendered = render_country_changes(
         recipient_name="Escritório", scope_name="Brasil", language=language, changes=changes[1:],
         run_date=date(2026, 12, 1), min_change_pp=2.0, unsubscribe_url="http://127.0.0.1:8087/u/x",
+        scope_area_id="BRA", scope_level="0",
     )  # fmt: skip
     t = texts(language)
+    where = in_place("BRA", "Brasil", "0", language)
+    assert where == {"en": "in Brazil", "pt": "no Brasil", "es": "en Brasil", "fr": "au Brésil"}[language]
     assert rendered.subject == t["country_subject"].format(
-        count=1, noun=t["country_noun"].split("|")[0], scope="Brasil", run_date="2026-12-01"
+        count=1, noun=t["country_noun"].split("|")[0], in_scope=where, run_date="2026-12-01"
     )
     body = rendered.text
     sep = "." if language == "en" else ","
@@ -72,7 +76,7 @@ def test_every_part_of_the_message_is_in_the_recipients_language(language):
     assert f"- {estimate}\n" in body
     assert (
         t["country_intro"].format(
-            count=1, noun=t["country_noun"].split("|")[0], scope="Brasil", run_date="2026-12-01"
+            count=1, noun=t["country_noun"].split("|")[0], in_scope=where, run_date="2026-12-01"
         )
         in body
     )
