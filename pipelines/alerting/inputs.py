@@ -19,6 +19,7 @@ from alerts.select import HISTORY_COLUMNS, STATE_COLUMNS, states_from_history
 from models.recipes import NAIVE_BASELINES
 from pipelines.settings import Settings
 from pipelines.sql_files import query
+from pipelines.warehouse.frames import read_frame
 from pipelines.warehouse.schema import Alert, Area, Score
 from pipelines.warehouse.schema_alerts import AlertState
 
@@ -29,10 +30,6 @@ class NoScoresError(RuntimeError):
 
 def _version_order(version: str) -> tuple[int, int | str]:
     return (0, int(version)) if str(version).isdigit() else (1, str(version))
-
-
-def frame(conn: Connection, stmt) -> pd.DataFrame:
-    return pd.DataFrame(conn.execute(stmt).mappings().all(), columns=[c.name for c in stmt.selected_columns])
 
 
 def latest_cycle_scores(conn: Connection, model_name: str) -> pd.DataFrame:
@@ -50,12 +47,12 @@ def latest_cycle_scores(conn: Connection, model_name: str) -> pd.DataFrame:
         t.c.model_version == version,
         t.c.horizon == horizon,
     )
-    return frame(conn, stmt)
+    return read_frame(conn, stmt)
 
 
 def areas_frame(conn: Connection) -> pd.DataFrame:
     t = Area.__table__
-    return frame(conn, select(t.c.area_id, t.c.parent_id, t.c.name, t.c.level))
+    return read_frame(conn, select(t.c.area_id, t.c.parent_id, t.c.name, t.c.level))
 
 
 def area_geometries(conn: Connection, area_ids: list[str]) -> pd.DataFrame:
@@ -64,19 +61,19 @@ def area_geometries(conn: Connection, area_ids: list[str]) -> pd.DataFrame:
     stmt = select(t.c.area_id, t.c.geometry_simplified_wkb.label("geometry_wkb")).where(
         t.c.area_id.in_(area_ids)
     )
-    return frame(conn, stmt)
+    return read_frame(conn, stmt)
 
 
 def alert_history(conn: Connection, model_name: str) -> pd.DataFrame:
     t = Alert.__table__
-    return frame(conn, select(*(t.c[c] for c in HISTORY_COLUMNS)).where(t.c.model_name == model_name))
+    return read_frame(conn, select(*(t.c[c] for c in HISTORY_COLUMNS)).where(t.c.model_name == model_name))
 
 
 def alert_states(conn: Connection, history: pd.DataFrame) -> pd.DataFrame:
     """Stored states; a (subscription, area) with alerts but no stored state (alerts sent before states
     were recorded) is open at its latest alert."""
     t = AlertState.__table__
-    stored = frame(conn, select(*(t.c[c] for c in STATE_COLUMNS)))
+    stored = read_frame(conn, select(*(t.c[c] for c in STATE_COLUMNS)))
     derived = states_from_history(history)
     if stored.empty:
         return derived

@@ -22,6 +22,7 @@ from pipelines.alerting.report_html import REPORT_TEMPLATE
 from pipelines.settings import Settings, get_settings
 from pipelines.sql_files import query
 from pipelines.warehouse.engine import make_engine, migrate
+from pipelines.warehouse.frames import read_frame
 
 
 def _state_names(sent: pd.DataFrame, areas: pd.DataFrame) -> pd.Series:
@@ -37,11 +38,9 @@ def load_outcomes(settings: Settings) -> pd.DataFrame:
     try:
         with engine.connect() as conn:
             sent_q = query("report_alerts_sent").columns(sent_at=DateTime(timezone=True))
-            sent = pd.DataFrame(conn.execute(sent_q).mappings().all(),
-                                columns=["alert_id", "area_id", "risk_class", "role", "sent_at", "area_level", "area_parent_id"])  # fmt: skip
+            sent = read_frame(conn, sent_q)
             fb_q = query("report_feedback").columns(action_date=Date, confirmed_cases=Integer)
-            feedback = pd.DataFrame(conn.execute(fb_q).mappings().all(),
-                                    columns=["alert_id", "outcome", "action_date", "confirmed_cases"])  # fmt: skip
+            feedback = read_frame(conn, fb_q)
             areas = areas_frame(conn)
     finally:
         engine.dispose()

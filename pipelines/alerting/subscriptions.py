@@ -25,6 +25,7 @@ from alerts.select import CLASS_RANK
 from pipelines.mail.mailer import AddressError, validate_address, validate_display_name
 from pipelines.settings import Settings, get_settings
 from pipelines.warehouse.engine import make_engine, migrate
+from pipelines.warehouse.frames import read_frame
 from pipelines.warehouse.schema import Area, Subscription
 
 CADENCES = ("immediate", "weekly", "monthly")
@@ -198,9 +199,9 @@ def seed_example_subscriptions(settings: Settings | None = None) -> dict:
     return {"subscriptions": len(EXAMPLE_SUBSCRIPTIONS), "inserted": len(inserted)}
 
 
-def _frame(conn: Connection, stmt, columns: list[str]) -> pd.DataFrame:
+def _subscriptions_frame(conn: Connection, stmt) -> pd.DataFrame:
     """Subscriptions as loaded, with ``language`` normalised once: lower case, ``en`` when unset."""
-    frame = pd.DataFrame(conn.execute(stmt).mappings().all(), columns=columns)
+    frame = read_frame(conn, stmt)
     if "language" in frame.columns:
         frame["language"] = frame["language"].fillna("en").astype(str).str.lower().replace("", "en")
     return frame
@@ -215,7 +216,7 @@ def active_subscriptions(conn: Connection) -> pd.DataFrame:
         .where(t.c.active.is_(True), t.c.confirmed.is_(True))
         .order_by(t.c.subscription_id)
     )
-    return _frame(conn, stmt, SUBSCRIPTION_COLUMNS)
+    return _subscriptions_frame(conn, stmt)
 
 
 def unconfirmed_subscriptions(conn: Connection) -> pd.DataFrame:
@@ -226,7 +227,7 @@ def unconfirmed_subscriptions(conn: Connection) -> pd.DataFrame:
         .where(t.c.active.is_(True), t.c.confirmed.is_(False))
         .order_by(t.c.subscription_id)
     )
-    return _frame(conn, stmt, SUBSCRIPTION_COLUMNS)
+    return _subscriptions_frame(conn, stmt)
 
 
 def list_subscriptions(conn: Connection, include_inactive: bool = False) -> pd.DataFrame:
@@ -235,7 +236,7 @@ def list_subscriptions(conn: Connection, include_inactive: bool = False) -> pd.D
     stmt = select(*(t.c[c] for c in LIST_COLUMNS)).order_by(t.c.subscription_id)
     if not include_inactive:
         stmt = stmt.where(t.c.active.is_(True))
-    return _frame(conn, stmt, LIST_COLUMNS)
+    return _subscriptions_frame(conn, stmt)
 
 
 def remove_subscription(conn: Connection, subscription_id: int) -> bool:

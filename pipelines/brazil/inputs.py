@@ -38,6 +38,7 @@ from pipelines.brazil.features import (
     load_observations,
 )
 from pipelines.sql_files import query
+from pipelines.warehouse.frames import read_frame
 
 
 @dataclass(frozen=True)
@@ -55,15 +56,13 @@ class TrainingInputs:
 
 def _label_observations(conn: Connection) -> pd.DataFrame:
     stmt = query("train_events").columns(period=Date, vintage=Date)
-    result = conn.execute(stmt, {**STUDY, "events_code": EVENTS_CODE, "workers_code": WORKERS_CODE})
-    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    return read_frame(conn, stmt, {**STUDY, "events_code": EVENTS_CODE, "workers_code": WORKERS_CODE})
 
 
 def load_feedback(conn: Connection) -> pd.DataFrame:
     """Confirmed-case and false-alarm feedback per alert (:data:`features.events.FEEDBACK_COLUMNS`)."""
     stmt = query("train_feedback").columns(period=Date, action_date=Date, recorded_at=DateTime)
-    result = conn.execute(stmt)
-    return pd.DataFrame(result.fetchall(), columns=list(result.keys())).reindex(columns=FEEDBACK_COLUMNS)
+    return read_frame(conn, stmt).reindex(columns=FEEDBACK_COLUMNS)
 
 
 def _labels(observations: pd.DataFrame, area_ids, first: int, last: int) -> pd.DataFrame:

@@ -33,11 +33,12 @@ from models.world_estimate import (
     type_counts,
 )
 from models.world_measurement import REFERENCE
-from pipelines.brazil.features import MissingInputError, gate, read_query
+from pipelines.brazil.features import MissingInputError, gate
 from pipelines.brazil.registry import input_example
 from pipelines.brazil.score import NoChampionError
 from pipelines.quality import SuiteSpec
 from pipelines.settings import Settings, get_settings
+from pipelines.sql_files import query
 from pipelines.tracking import (
     CHALLENGER,
     CHAMPION,
@@ -47,6 +48,7 @@ from pipelines.tracking import (
     version_by_alias,
 )
 from pipelines.warehouse.engine import make_engine
+from pipelines.warehouse.frames import read_frame
 from pipelines.warehouse.schema_world import INTERVENTION_TYPES, CountryEstimate
 from pipelines.warehouse.writes import replace_partition
 from pipelines.world import WORLD
@@ -78,8 +80,8 @@ def load_world_inputs(settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame]:
     engine = make_engine(settings.warehouse_url)
     try:
         with engine.connect() as conn:
-            observations = read_query(conn, "world_observations", params)
-            countries = read_query(conn, "world_countries", WORLD)
+            observations = read_frame(conn, query("world_observations"), params)
+            countries = read_frame(conn, query("world_countries"), WORLD)
     finally:
         engine.dispose()
     if countries.empty or observations.empty:
