@@ -20,6 +20,7 @@ from alerts.render_notices import (
 from pipelines.alerting.delivery import Outgoing, message_key
 from pipelines.alerting.links import confirm_url, unsubscribe_url
 from pipelines.mail.mailer import build_message, message_id_for
+from pipelines.mail.operator_notice import operator_message
 from pipelines.settings import Settings
 
 
@@ -113,16 +114,13 @@ def to_operator(settings: Settings, kind: str, title: str, problems: list[str], 
     """Operator mail to ``SDG87_OPERATOR_EMAIL``; one per kind, day and set of problems."""
     rendered = render_operator_error(title=title, problems=problems, run_date=today)
     key = message_key(kind, today.isoformat(), *sorted(problems))
-    message = build_message(
+    message = operator_message(
         sender=settings.mail_from,
         recipient=settings.operator_email,
-        recipient_name="",
+        key=key,
         subject=rendered.subject,
         text=rendered.text,
         html=rendered.html,
-        message_id=message_id_for(key, settings.mail_from),
-        unsubscribe_url=None,
-        date=datetime.now(UTC),
-        subscription="operator address (SDG87_OPERATOR_EMAIL)",
+        sent_at=datetime.now(UTC),
     )
     return Outgoing(key, kind, None, settings.operator_email, rendered.subject, message, len(problems))
