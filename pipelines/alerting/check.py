@@ -19,7 +19,7 @@ from sqlalchemy import DateTime, bindparam
 
 from pipelines.alerting.delivery import LazySmtp, deliver
 from pipelines.alerting.inputs import last_contacts
-from pipelines.alerting.messages import to_operator
+from pipelines.alerting.messages import Sender, to_operator
 from pipelines.alerting.subscriptions import active_subscriptions
 from pipelines.settings import Settings, get_settings
 from pipelines.sql_files import query
@@ -86,7 +86,11 @@ def check_deliveries(
         if problems:
             with ExitStack() as stack:
                 out = to_operator(
-                    settings, "self_check", "delivery check found problems", problems, now.date()
+                    Sender.from_settings(settings),
+                    "self_check",
+                    "delivery check found problems",
+                    problems,
+                    now.date(),
                 )
                 reported = deliver(engine, LazySmtp(settings, stack), out) == "sent"
     finally:

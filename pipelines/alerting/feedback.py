@@ -180,11 +180,12 @@ def read_feedback_csv(path: Path, today: date) -> list[FeedbackEntry]:
     return entries
 
 
-def import_feedback(path: Path, settings: Settings | None = None, today: date | None = None) -> dict:
-    """Import a feedback CSV in one transaction (all rows or none). Returns ``rows`` and ``alerts``."""
+def import_feedback(path: Path, settings: Settings | None = None, *, today: date) -> dict:
+    """Import a feedback CSV in one transaction (all rows or none). Returns ``rows`` and ``alerts``.
+    ``today``: the date action dates are checked against (no date in the future), chosen by the caller."""
     settings = settings or get_settings()
     migrate(settings.warehouse_url)
-    entries = read_feedback_csv(path, today or datetime.now(UTC).date())
+    entries = read_feedback_csv(path, today)
     engine = make_engine(settings.warehouse_url)
     try:
         with engine.begin() as conn:

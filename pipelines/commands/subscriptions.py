@@ -7,6 +7,7 @@ New subscriptions are unconfirmed: ``add`` and ``import`` send each one its conf
 from __future__ import annotations
 
 import argparse
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pipelines.settings import get_settings
@@ -66,7 +67,7 @@ def _add(rows: list[dict], no_send: bool) -> int:
         f"added {len(result['inserted'])} subscription(s) {result['inserted']}; {result['existing']} already existed"
     )
     if result["inserted"] and not no_send:
-        sent = send_confirmations(settings)
+        sent = send_confirmations(settings, today=datetime.now(UTC).date())
         print(f"confirmation e-mails sent: {sent['confirmations']}")
     elif result["inserted"]:
         print("confirmation e-mails not sent yet (`sdg87 subscriptions confirmations` sends them)")
@@ -142,7 +143,7 @@ def cmd_erase(args: argparse.Namespace) -> int:
 def cmd_confirmations(args: argparse.Namespace) -> int:
     from pipelines.alerting.run import send_confirmations
 
-    result = send_confirmations(get_settings())
+    result = send_confirmations(get_settings(), today=datetime.now(UTC).date())
     print(
         f"confirmation e-mails sent: {result['confirmations']} (already sent before: {result['already_sent']})"
     )
