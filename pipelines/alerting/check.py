@@ -23,7 +23,7 @@ from pipelines.alerting.messages import Sender, to_operator
 from pipelines.alerting.subscriptions import active_subscriptions
 from pipelines.settings import Settings, get_settings
 from pipelines.sql_files import query
-from pipelines.warehouse.engine import make_engine, migrate
+from pipelines.warehouse.engine import migrate, warehouse_engine
 
 
 def _outbox_ids(settings: Settings) -> set[str]:
@@ -64,8 +64,7 @@ def check_deliveries(
     settings = settings or get_settings()
     now = now or datetime.now(UTC)
     migrate(settings.warehouse_url)
-    engine = make_engine(settings.warehouse_url)
-    try:
+    with warehouse_engine(settings) as engine:
         with engine.connect() as conn:
             stmt = (
                 query("alerts_delivery_check")
@@ -93,7 +92,5 @@ def check_deliveries(
                     now.date(),
                 )
                 reported = deliver(engine, LazySmtp(settings, stack), out) == "sent"
-    finally:
-        engine.dispose()
     return {"decided": len(rows), "sent": sum(r.status == "sent" for r in rows), "problems": problems,
             "reported": reported}  # fmt: skip

@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import Connection, delete, insert, select
 
 from pipelines.settings import Settings, get_settings
-from pipelines.warehouse.engine import make_engine, migrate
+from pipelines.warehouse.engine import migrate, warehouse_engine
 from pipelines.warehouse.schema import Alert, Area, Feedback, Subscription
 from pipelines.warehouse.schema_links import FeedbackRevision
 
@@ -186,10 +186,7 @@ def import_feedback(path: Path, settings: Settings | None = None, *, today: date
     settings = settings or get_settings()
     migrate(settings.warehouse_url)
     entries = read_feedback_csv(path, today)
-    engine = make_engine(settings.warehouse_url)
-    try:
+    with warehouse_engine(settings) as engine:
         with engine.begin() as conn:
             record_feedback(conn, entries, "csv")
-    finally:
-        engine.dispose()
     return {"rows": len(entries), "alerts": len({e.alert_id for e in entries})}

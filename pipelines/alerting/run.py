@@ -71,7 +71,7 @@ from pipelines.alerting.subscriptions import (
 from pipelines.alerting.webhook import post_cycle
 from pipelines.mail.mailer import AddressError, validate_address, validate_display_name
 from pipelines.settings import Settings, get_settings
-from pipelines.warehouse.engine import make_engine, migrate
+from pipelines.warehouse.engine import migrate, warehouse_engine
 
 __all__ = [
     "AssessmentWithheldError",
@@ -127,12 +127,9 @@ def send_confirmations(settings: Settings | None = None, *, today: date) -> dict
         LinkSigner.from_settings(settings),
     )  # before anything is sent
     migrate(settings.warehouse_url)
-    engine = make_engine(settings.warehouse_url)
-    try:
+    with warehouse_engine(settings) as engine:
         with ExitStack() as stack:
             counts = _confirmations(sender, links, engine, LazySmtp(settings, stack), today)
-    finally:
-        engine.dispose()
     return {"confirmations": counts["confirmations"], "already_sent": counts["confirmations_already_sent"],
             "failed": counts["confirmations_failed"]}  # fmt: skip
 
@@ -294,12 +291,9 @@ def send_alerts(settings: Settings | None = None, *, today: date) -> dict:
     settings = settings or get_settings()
     migrate(settings.warehouse_url)
     pruned = prune_outbox(settings)  # SDG87_OUTBOX_RETENTION_DAYS
-    engine = make_engine(settings.warehouse_url)
-    try:
+    with warehouse_engine(settings) as engine:
         with ExitStack() as stack:
             result = _run(settings, engine, LazySmtp(settings, stack), today)
-    finally:
-        engine.dispose()
     counts, cycle = result["counts"], result["cycle"]
     log.info("alerts for %s: %s", cycle, dict(counts))
     if counts["failed"]:

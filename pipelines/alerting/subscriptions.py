@@ -24,7 +24,7 @@ from alerts.i18n import LANGUAGES
 from alerts.select import CLASS_RANK
 from pipelines.mail.mailer import AddressError, validate_address, validate_display_name
 from pipelines.settings import Settings, get_settings
-from pipelines.warehouse.engine import make_engine, migrate
+from pipelines.warehouse.engine import migrate, warehouse_engine
 from pipelines.warehouse.frames import read_frame
 from pipelines.warehouse.schema import Area, Subscription
 
@@ -173,15 +173,12 @@ def add_subscriptions(rows: list[dict], settings: Settings | None = None) -> dic
     """
     settings = settings or get_settings()
     migrate(settings.warehouse_url)
-    engine = make_engine(settings.warehouse_url)
-    try:
+    with warehouse_engine(settings) as engine:
         with engine.begin() as conn:
             areas = known_area_ids(conn)
             for i, row in enumerate(rows, start=1):
                 check_subscription(row, f"subscription {i} ({row.get('email')!r})", areas)
             ids = insert_subscriptions(conn, [{**r, "confirmed": False} for r in rows])
-    finally:
-        engine.dispose()
     return {"inserted": ids, "existing": len(rows) - len(ids)}
 
 
@@ -190,12 +187,9 @@ def seed_example_subscriptions(settings: Settings | None = None) -> dict:
     defined) and ``inserted`` (new rows this call; 0 on a re-run)."""
     settings = settings or get_settings()
     migrate(settings.warehouse_url)
-    engine = make_engine(settings.warehouse_url)
-    try:
+    with warehouse_engine(settings) as engine:
         with engine.begin() as conn:
             inserted = insert_subscriptions(conn, [{**r, "confirmed": True} for r in EXAMPLE_SUBSCRIPTIONS])
-    finally:
-        engine.dispose()
     return {"subscriptions": len(EXAMPLE_SUBSCRIPTIONS), "inserted": len(inserted)}
 
 

@@ -26,7 +26,7 @@ from features.spatial import neighbour_pairs
 from pipelines.quality import DataQualityError, SuiteSpec, validate_frame
 from pipelines.settings import Settings, get_settings
 from pipelines.sql_files import query
-from pipelines.warehouse.engine import make_engine
+from pipelines.warehouse.engine import warehouse_engine
 from pipelines.warehouse.frames import read_frame
 from pipelines.warehouse.schema import FeatureValue
 from pipelines.warehouse.writes import replace_partition
@@ -199,8 +199,7 @@ def build_brazil_features(settings: Settings | None = None, as_of: date | None =
     """Compute and store the Brazil panel from what was known on ``as_of`` (None: everything stored).
     Returns ``feature_set``, ``periods`` (ISO dates), ``areas``, ``rows``."""
     settings = settings or get_settings()
-    engine = make_engine(settings.warehouse_url)
-    try:
+    with warehouse_engine(settings) as engine:
         with engine.connect() as conn:
             first, last = last_label_year(conn, as_of)
             observations = load_observations(conn)
@@ -216,8 +215,6 @@ def build_brazil_features(settings: Settings | None = None, as_of: date | None =
         panel = build_feature_panel(observations, areas, pairs, years, first_year=first)
         gate(panel, feature_suite(len(areas) * len(years)))
         rows = write_features(engine, to_long(panel))
-    finally:
-        engine.dispose()
     return {
         "feature_set": FEATURE_SET,
         "periods": [date(y, 1, 1).isoformat() for y in years],

@@ -24,7 +24,7 @@ from models.risk_fit import N_BOOTSTRAP, fit_risk_model
 from models.windows import BRAZIL_BACKTEST
 from pipelines.brazil.inputs import load_raw_inputs
 from pipelines.settings import Settings, get_settings
-from pipelines.warehouse.engine import make_engine
+from pipelines.warehouse.engine import warehouse_engine
 
 FORECAST_COLUMNS = ["area_id", "period", "p", "p_lo", "p_hi", "risk_class", "drivers"]
 
@@ -56,12 +56,9 @@ def forecast_brazil(
         raise ValueError(f"horizon must be at least 1, got {horizon}")
     settings = settings or get_settings()
     family = family or champion_family(settings)
-    engine = make_engine(settings.warehouse_url)
-    try:
+    with warehouse_engine(settings) as engine:
         with engine.connect() as conn:
             raw = load_raw_inputs(conn)
-    finally:
-        engine.dispose()
     inputs = as_published_inputs(raw, as_of)
     origin = min(as_of.year - 1, inputs.last)
     model = fit_risk_model(

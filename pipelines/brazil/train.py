@@ -31,7 +31,7 @@ from pipelines.brazil.inputs import latest_edition_inputs, load_raw_inputs
 from pipelines.brazil.registry import input_example, log_risk_model, promote_brazil
 from pipelines.settings import Settings, get_settings
 from pipelines.tracking import CHALLENGER, ensure_experiment, feature_set_hash, git_sha, use_tracking
-from pipelines.warehouse.engine import make_engine
+from pipelines.warehouse.engine import warehouse_engine
 
 __all__ = ["promote_brazil", "run_backtest", "train_brazil"]
 
@@ -122,14 +122,11 @@ def train_brazil(
     model, same window) and ``gate`` (model → gate AUPR).
     """
     settings = settings or get_settings()
-    engine = make_engine(settings.warehouse_url)
-    try:
+    with warehouse_engine(settings) as engine:
         with engine.connect() as conn:
             latest = latest_edition_inputs(conn, as_of)
             raw = load_raw_inputs(conn)
             shapes = load_area_shapes(conn)
-    finally:
-        engine.dispose()
     seed = settings.random_seed
     table, preds = run_backtest(latest, raw, config, seed, BACKTEST_BOOTSTRAP)
     if table.empty:

@@ -92,14 +92,12 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from pipelines.alerting.subscriptions import list_subscriptions
-    from pipelines.warehouse.engine import make_engine, migrate
+    from pipelines.warehouse.engine import migrate, warehouse_engine
 
     settings = get_settings()
     migrate(settings.warehouse_url)
-    engine = make_engine(settings.warehouse_url)
-    with engine.connect() as conn:
+    with warehouse_engine(settings) as engine, engine.connect() as conn:
         subs = list_subscriptions(conn, include_inactive=args.all)
-    engine.dispose()
     print(
         f"{'id':>4}  {'status':<11} {'scope':<14} {'class':<6} {'cadence':<9} {'lang':<4} email (name, role)"
     )
@@ -114,14 +112,12 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_remove(args: argparse.Namespace) -> int:
     from pipelines.alerting.subscriptions import remove_subscription
-    from pipelines.warehouse.engine import make_engine, migrate
+    from pipelines.warehouse.engine import migrate, warehouse_engine
 
     settings = get_settings()
     migrate(settings.warehouse_url)
-    engine = make_engine(settings.warehouse_url)
-    with engine.begin() as conn:
+    with warehouse_engine(settings) as engine, engine.begin() as conn:
         removed = remove_subscription(conn, args.subscription_id)
-    engine.dispose()
     print(
         f"subscription {args.subscription_id} "
         + ("removed" if removed else "was not active (nothing changed)")

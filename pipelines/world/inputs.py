@@ -10,7 +10,7 @@ from features.errors import MissingInputError
 from features.world import SDG_PREFIX, WDI_CODE
 from pipelines.settings import Settings
 from pipelines.sql_files import query
-from pipelines.warehouse.engine import make_engine
+from pipelines.warehouse.engine import warehouse_engine
 from pipelines.warehouse.frames import read_frame
 from pipelines.world import WORLD
 
@@ -27,13 +27,10 @@ def load_world_inputs(settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame]:
         "ilab": "ilab_%",
         "ceacr": "ceacr_%",
     }
-    engine = make_engine(settings.warehouse_url)
-    try:
+    with warehouse_engine(settings) as engine:
         with engine.connect() as conn:
             observations = read_frame(conn, query("world_observations"), params)
             countries = read_frame(conn, query("world_countries"), WORLD)
-    finally:
-        engine.dispose()
     if countries.empty or observations.empty:
         raise MissingInputError("no world countries or observations: ingest the world family first")
     return observations, countries

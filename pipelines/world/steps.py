@@ -45,7 +45,7 @@ from pipelines.tracking import (
     use_tracking,
     version_by_alias,
 )
-from pipelines.warehouse.engine import make_engine
+from pipelines.warehouse.engine import warehouse_engine
 from pipelines.warehouse.schema_world import INTERVENTION_TYPES, CountryEstimate
 from pipelines.warehouse.writes import replace_partition
 from pipelines.world.artifacts.map import load_country_shapes, world_map_figure
@@ -62,12 +62,9 @@ __all__ = [
 
 
 def _country_shapes(settings: Settings):
-    engine = make_engine(settings.warehouse_url)
-    try:
+    with warehouse_engine(settings) as engine:
         with engine.connect() as conn:
             return load_country_shapes(conn)
-    finally:
-        engine.dispose()
 
 
 def train_world(settings: Settings | None = None, as_of: date | None = None) -> dict:
@@ -189,12 +186,9 @@ def publish_world_estimates(settings: Settings | None = None, as_of: date | None
     }
     rows = estimate_rows(estimates, provenance)
     partition = {k: provenance[k] for k in ("period", "model_name", "model_version")}
-    engine = make_engine(settings.warehouse_url)
-    try:
+    with warehouse_engine(settings) as engine:
         with engine.begin() as conn:
             replace_partition(conn, CountryEstimate.__table__, partition, rows)
-    finally:
-        engine.dispose()
     return {
         "countries": len(rows),
         "no_covariates": len(countries) - len(rows),
