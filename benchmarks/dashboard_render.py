@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from fastapi.testclient import TestClient  # noqa: E402
 
-from pipelines.alerting.links import dashboard_url  # noqa: E402
+from pipelines.alerting.links import LinkSigner  # noqa: E402
 from pipelines.settings import get_settings  # noqa: E402
 from pipelines.web.app import create_app  # noqa: E402
 
@@ -35,7 +35,11 @@ def main(argv: list[str] | None = None) -> int:
     today = datetime.now(UTC).date()
     print(f"{'scope':<10} {'median s':>9} {'page KB':>8} {'svg KB':>7} {'paths':>6} {'alerted':>8}")
     for scope in args.scope or ["BRA", "BRA.PA"]:
-        path = dashboard_url(settings, scope, today).removeprefix(settings.public_url.rstrip("/"))
+        path = (
+            LinkSigner.from_settings(settings)
+            .dashboard_url(scope, today)
+            .removeprefix(settings.public_url.rstrip("/"))
+        )
         times, page = [], ""
         for _ in range(args.repeat):
             start = time.perf_counter()

@@ -10,7 +10,7 @@ from typing import Any
 from pipelines.fingerprints import STAGES_WITH_FINGERPRINT, load_recorded
 from pipelines.settings import Settings
 from pipelines.sql_files import query
-from pipelines.warehouse.engine import make_engine
+from pipelines.warehouse.engine import warehouse_engine
 from pipelines.world.registry import MODEL_NAME as WORLD_MODEL_NAME
 
 
@@ -36,8 +36,7 @@ def _champion(settings: Settings, model_name: str) -> dict[str, Any] | None:
 
 def collect_summary(settings: Settings) -> dict[str, Any]:
     """Loads, latest scoring cycle, deliveries and the champion model of the Brazil study area."""
-    engine = make_engine(settings.warehouse_url)
-    try:
+    with warehouse_engine(settings) as engine:
         with engine.connect() as conn:
             loads = [dict(r._mapping) for r in conn.execute(query("summary_latest_loads"))]
             held = {r.source: int(r.rows_published) for r in conn.execute(query("summary_published_rows"))}
@@ -60,8 +59,6 @@ def collect_summary(settings: Settings) -> dict[str, Any]:
                 dict(r._mapping)
                 for r in conn.execute(query("summary_world_estimates"), {"model_name": WORLD_MODEL_NAME})
             ]
-    finally:
-        engine.dispose()
     eml = sorted(settings.outbox_dir.glob("*.eml")) if settings.outbox_dir.exists() else []
     return {
         "loads": loads,

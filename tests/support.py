@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,9 @@ def submit(client, page_html: str, **fields: str):
     """POST the page's first form as a browser would: its hidden fields plus ``fields``."""
     action, hidden = form_of(page_html)
     return client.post(action, data={**hidden, **fields})
+
+
+def run_date() -> date:
+    """Today in UTC: the run date a test passes to the alert and feedback entry points, as the DAG run or
+    the command would."""
+    return datetime.now(UTC).date()

@@ -77,6 +77,18 @@ def test_importing_the_pure_packages_loads_no_io_library():
     assert out.stdout.strip() == "", f"importing the pure packages loaded: {out.stdout.strip()}"
 
 
+def test_the_forecasts_load_neither_mlflow_nor_matplotlib():
+    """``sdg87 forecast``'s pure path (inputs as published, fit, predict) in a fresh interpreter: the
+    tracking server and the figure code are imported only where the champion is looked up or drawn."""
+    code = (
+        "import sys\n"
+        "import pipelines.brazil.forecast, pipelines.world.forecast\n"
+        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in ('mlflow', 'matplotlib'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", f"importing the forecast loaded: {out.stdout.strip()}"
+
+
 def test_import_linter_contracts_hold():
     exe = Path(sys.executable).with_name("lint-imports")
     proc = subprocess.run([str(exe)], cwd=ROOT, capture_output=True, text=True, check=False)

@@ -19,12 +19,12 @@ from sqlalchemy import DateTime, bindparam
 
 from pipelines.alerting.delivery import LazySmtp, deliver
 from pipelines.alerting.inputs import last_contacts
-from pipelines.alerting.messages import to_operator
+from pipelines.alerting.messages import Sender, to_operator
 from pipelines.alerting.scopes import area_feed
 from pipelines.alerting.subscriptions import active_subscriptions
 from pipelines.settings import Settings, get_settings
 from pipelines.sql_files import query
-from pipelines.warehouse.engine import make_engine, migrate
+from pipelines.warehouse.engine import migrate, warehouse_engine
 
 
 def _outbox_ids(settings: Settings) -> set[str]:
@@ -65,8 +65,7 @@ def check_deliveries(
     settings = settings or get_settings()
     now = now or datetime.now(UTC)
     migrate(settings.warehouse_url)
-    engine = make_engine(settings.warehouse_url)
-    try:
+    with warehouse_engine(settings) as engine:
         with engine.connect() as conn:
             stmt = (
                 query("alerts_delivery_check")
@@ -88,10 +87,12 @@ def check_deliveries(
         if problems:
             with ExitStack() as stack:
                 out = to_operator(
-                    settings, "self_check", "delivery check found problems", problems, now.date()
+                    Sender.from_settings(settings),
+                    "self_check",
+                    "delivery check found problems",
+                    problems,
+                    now.date(),
                 )
                 reported = deliver(engine, LazySmtp(settings, stack), out) == "sent"
-    finally:
-        engine.dispose()
     return {"decided": len(rows), "sent": sum(r.status == "sent" for r in rows), "problems": problems,
             "reported": reported}  # fmt: skip

@@ -21,10 +21,9 @@ from alerts.select import CLASS_RANK, scope_members
 from alerts.table import scores_csv
 from pipelines.alerting.delivery import Outgoing
 from pipelines.alerting.inputs import area_geometries
-from pipelines.alerting.links import dashboard_url, feedback_url, unsubscribe_url
-from pipelines.alerting.messages import to_subscriber
+from pipelines.alerting.links import LinkSigner
+from pipelines.alerting.messages import Sender, to_subscriber
 from pipelines.alerting.records import alert_ids
-from pipelines.settings import Settings
 
 log = logging.getLogger(__name__)
 MAP_CID = "scope-map@sdg87"
@@ -48,7 +47,7 @@ def _map(engine: Engine, in_scope: pd.DataFrame, listed: list[str]) -> bytes | N
 
 
 def alert_message(
-    settings: Settings, engine: Engine, sub: dict, key: str, kind: str, items: pd.DataFrame, total: int,
+    sender: Sender, links: LinkSigner, engine: Engine, sub: dict, key: str, kind: str, items: pd.DataFrame, total: int,
     data: dict, today: date,
 ) -> Outgoing:  # fmt: skip
     """The message for ``items`` (already recorded under ``key``), with map, CSV and feedback links."""
@@ -70,21 +69,21 @@ def alert_message(
         n_more=total - len(items),
         n_still_high=int(data["selection"].summary.set_index("subscription_id").loc[sub["subscription_id"], "n_still_high"])
         if sub["subscription_id"] in set(data["selection"].summary["subscription_id"]) else 0,
-        unsubscribe_url=unsubscribe_url(settings, sub["unsubscribe_token"]),
+        unsubscribe_url=links.unsubscribe_url(sub["unsubscribe_token"]),
         recipient_name=sub["recipient_name"] or "",
         language=sub["language"],
         cadence=sub["cadence"] or "immediate",
-        feedback_urls={a: feedback_url(settings, i, today) for a, i in ids.items()},
+        feedback_urls={a: links.feedback_url(i, today) for a, i in ids.items()},
         freshness=freshness,
         checks=data.get("checks", ()),
         map_cid=MAP_CID if png else None,
         csv_name=csv_name,
         today=today,
         alert_refs=ids,
-        dashboard_url=dashboard_url(settings, sub["scope_area_id"], today, sub["language"]),
+        dashboard_url=links.dashboard_url(sub["scope_area_id"], today, sub["language"]),
     )  # fmt: skip
     return to_subscriber(
-        settings, sub, key, kind, rendered, n_areas=total,
+        sender, links, sub, key, kind, rendered, n_areas=total,
         images=((MAP_CID, png),) if png else (),
         attachments=((csv_name, scores_csv(attached, areas, ids, sub["language"])),),
     )  # fmt: skip

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import logging
 from contextlib import ExitStack
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pandas as pd
 
 from alerts.country_changes import COLUMNS, changes_digest, country_changes, in_scope, render_country_changes
 from pipelines.alerting.delivery import DeliveryError, LazySmtp, RejectedError, deliver, message_key
-from pipelines.alerting.links import unsubscribe_url
-from pipelines.alerting.messages import scope_words, to_subscriber
+from pipelines.alerting.links import LinkSigner
+from pipelines.alerting.messages import Sender, scope_words, to_subscriber
 from pipelines.alerting.scopes import country_feed, load_areas
 from pipelines.alerting.subscriptions import active_subscriptions
 from pipelines.mail.mailer import AddressError
@@ -32,14 +32,14 @@ log = logging.getLogger(__name__)
 KIND = "country_change"
 
 
-def send_country_alerts(settings: Settings | None = None, today: date | None = None) -> dict:
+def send_country_alerts(settings: Settings | None = None, *, today: date) -> dict:
     """Compare the newest world-estimate run with the previous one and e-mail each country-feed
     subscription the changes in its scope. Returns ``runs_compared`` (0 before a second run),
     ``changes`` (countries changed), ``sent``, ``resent``, ``skipped_already_sent``, ``skipped_leased``,
-    ``failed``."""
+    ``failed``. ``today``: the run's as-of date, chosen by the caller."""
     settings = settings or get_settings()
-    today = today or datetime.now(UTC).date()
     migrate(settings.warehouse_url)
+    sender, links = Sender.from_settings(settings), LinkSigner.from_settings(settings)
     engine = make_engine(settings.warehouse_url)
     counts = dict.fromkeys(("sent", "resent", "skipped_already_sent", "skipped_leased", "failed"), 0)
     try:
@@ -77,10 +77,10 @@ def send_country_alerts(settings: Settings | None = None, today: date | None = N
                     recipient_name=sub["recipient_name"] or "", **scope_words(areas, sub["scope_area_id"]),
                     language=sub["language"], changes=mine, run_date=today,
                     min_change_pp=settings.country_alert_min_change_pp,
-                    unsubscribe_url=unsubscribe_url(settings, sub["unsubscribe_token"]),
+                    unsubscribe_url=links.unsubscribe_url(sub["unsubscribe_token"]),
                 )  # fmt: skip
                 key = message_key(KIND, sub["subscription_id"], *run_key, changes_digest(mine))
-                out = to_subscriber(settings, sub, key, KIND, rendered, n_areas=len(mine))
+                out = to_subscriber(sender, links, sub, key, KIND, rendered, n_areas=len(mine))
                 try:
                     counts[deliver(engine, smtp, out)] += 1
                 except (

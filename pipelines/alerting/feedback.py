@@ -23,7 +23,7 @@ from sqlalchemy import Connection, delete, insert, select
 
 from alerts.table import header_columns
 from pipelines.settings import Settings, get_settings
-from pipelines.warehouse.engine import make_engine, migrate
+from pipelines.warehouse.engine import migrate, warehouse_engine
 from pipelines.warehouse.schema import Alert, Area, Feedback, Subscription
 from pipelines.warehouse.schema_links import FeedbackRevision
 
@@ -247,20 +247,18 @@ def read_feedback_csv(path: Path, today: date) -> list[FeedbackEntry]:
     return entries
 
 
-def import_feedback(path: Path, settings: Settings | None = None, today: date | None = None) -> dict:
+def import_feedback(path: Path, settings: Settings | None = None, *, today: date) -> dict:
     """Import a feedback CSV in one transaction (all rows or none): format errors, unknown alerts and
-    action dates before the alert of every row are reported together. Returns ``rows`` and ``alerts``."""
+    action dates before the alert of every row are reported together. Returns ``rows`` and ``alerts``.
+    ``today``: the date action dates are checked against (no date in the future), chosen by the caller."""
     settings = settings or get_settings()
     migrate(settings.warehouse_url)
-    entries, lines, errors = read_feedback_rows(path, today or datetime.now(UTC).date())
-    engine = make_engine(settings.warehouse_url)
-    try:
+    entries, lines, errors = read_feedback_rows(path, today)
+    with warehouse_engine(settings) as engine:
         with engine.begin() as conn:
             errors += [f"{path}:{lines[i]}: {exc}" for i, exc in entry_problems(conn, entries)]
             if errors:  # every problem of the file in one report, nothing imported
                 errors.sort(key=lambda e: int(e.removeprefix(f"{path}:").split(":")[0]))
                 raise FeedbackError(f"{len(errors)} bad row(s), nothing imported:\n" + "\n".join(errors))
             record_feedback(conn, entries, "csv")
-    finally:
-        engine.dispose()
     return {"rows": len(entries), "alerts": len({e.alert_id for e in entries})}

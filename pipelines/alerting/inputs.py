@@ -16,9 +16,10 @@ import pandas as pd
 from sqlalchemy import Connection, Date, DateTime, Integer, String, bindparam, select
 
 from alerts.select import HISTORY_COLUMNS, STATE_COLUMNS, states_from_history
-from models.recipes import NAIVE_BASELINES
+from models.gate import alert_skill
 from pipelines.settings import Settings
 from pipelines.sql_files import query
+from pipelines.warehouse.frames import read_frame
 from pipelines.warehouse.schema import Alert, Area, Score
 from pipelines.warehouse.schema_alerts import AlertState
 
@@ -29,10 +30,6 @@ class NoScoresError(RuntimeError):
 
 def _version_order(version: str) -> tuple[int, int | str]:
     return (0, int(version)) if str(version).isdigit() else (1, str(version))
-
-
-def frame(conn: Connection, stmt) -> pd.DataFrame:
-    return pd.DataFrame(conn.execute(stmt).mappings().all(), columns=[c.name for c in stmt.selected_columns])
 
 
 def latest_cycle_scores(conn: Connection, model_name: str) -> pd.DataFrame:
@@ -50,12 +47,12 @@ def latest_cycle_scores(conn: Connection, model_name: str) -> pd.DataFrame:
         t.c.model_version == version,
         t.c.horizon == horizon,
     )
-    return frame(conn, stmt)
+    return read_frame(conn, stmt)
 
 
 def areas_frame(conn: Connection) -> pd.DataFrame:
     t = Area.__table__
-    return frame(conn, select(t.c.area_id, t.c.parent_id, t.c.name, t.c.level))
+    return read_frame(conn, select(t.c.area_id, t.c.parent_id, t.c.name, t.c.level))
 
 
 def area_geometries(conn: Connection, area_ids: list[str]) -> pd.DataFrame:
@@ -64,19 +61,19 @@ def area_geometries(conn: Connection, area_ids: list[str]) -> pd.DataFrame:
     stmt = select(t.c.area_id, t.c.geometry_simplified_wkb.label("geometry_wkb")).where(
         t.c.area_id.in_(area_ids)
     )
-    return frame(conn, stmt)
+    return read_frame(conn, stmt)
 
 
 def alert_history(conn: Connection, model_name: str) -> pd.DataFrame:
     t = Alert.__table__
-    return frame(conn, select(*(t.c[c] for c in HISTORY_COLUMNS)).where(t.c.model_name == model_name))
+    return read_frame(conn, select(*(t.c[c] for c in HISTORY_COLUMNS)).where(t.c.model_name == model_name))
 
 
 def alert_states(conn: Connection, history: pd.DataFrame) -> pd.DataFrame:
     """Stored states; a (subscription, area) with alerts but no stored state (alerts sent before states
     were recorded) is open at its latest alert."""
     t = AlertState.__table__
-    stored = frame(conn, select(*(t.c[c] for c in STATE_COLUMNS)))
+    stored = read_frame(conn, select(*(t.c[c] for c in STATE_COLUMNS)))
     derived = states_from_history(history)
     if stored.empty:
         return derived
@@ -124,11 +121,9 @@ def vintages(scores: pd.DataFrame) -> dict[str, str]:
 def champion_skill(settings: Settings, run_id: str | None) -> tuple[bool, str]:
     """(True, why) when run ``run_id`` beat its best naive baseline on held-out AUPR; else (False, why).
 
-    The naive baselines are persistence, historical frequency, population rate and neighbour rate
-    (``best_naive_aupr``); runs logged before that metric existed are compared with their strongest other
-    model (``best_baseline_aupr``). The learned candidates and the planner's rule are weighed against each
-    other by the promotion gate, not here: when the rule is champion, its alerts still need skill over the
-    naive baselines. Fails closed: a missing run id, an unknown run or missing metrics mean no proven skill.
+    The rule is :func:`models.gate.alert_skill` (naive baselines only: when the rule is champion, its
+    alerts still need skill over them, not over the learned candidates). Fails closed: a missing run id,
+    an unknown run or missing metrics mean no proven skill.
     """
     if not run_id:
         return False, "the scores carry no MLflow run id, so their backtest cannot be checked"
@@ -140,11 +135,10 @@ def champion_skill(settings: Settings, run_id: str | None) -> tuple[bool, str]:
         metrics = use_tracking(settings).get_run(run_id).data.metrics
     except MlflowException as exc:
         return False, f"MLflow run {run_id} cannot be read: {exc}"
-    naive = [metrics[f"gate_{m}_aupr"] for m in NAIVE_BASELINES if f"gate_{m}_aupr" in metrics]
-    best = metrics.get("best_naive_aupr", max(naive) if naive else metrics.get("best_baseline_aupr"))
-    aupr = metrics.get("aupr")
+    gate = alert_skill(metrics)
+    aupr, best = gate.score, gate.baseline
     if aupr is None or best is None:
         return False, f"MLflow run {run_id} lacks held-out 'aupr' or 'best_baseline_aupr'"
-    if not aupr > best:
+    if not gate.passed:
         return False, f"held-out AUPR {aupr:.4f} does not beat the best naive baseline ({best:.4f})"
     return True, f"held-out AUPR {aupr:.4f} beats the best naive baseline ({best:.4f})"

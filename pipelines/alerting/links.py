@@ -21,6 +21,7 @@ import hashlib
 import hmac
 import ipaddress
 import json
+from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import urlencode, urlsplit
 
@@ -125,29 +126,40 @@ def verify(key: bytes, token: str, purpose: str, today: date) -> str:
     return subject
 
 
-def url(settings: Settings, path: str, **params: str) -> str:
-    """``SDG87_PUBLIC_URL`` + ``path`` + the query ``params`` (URL-encoded)."""
-    return f"{settings.public_url.rstrip('/')}{path}?{urlencode(params)}"
+@dataclass(frozen=True)
+class LinkSigner:
+    """The links of one run, built once (:meth:`from_settings`) and passed down: ``key`` the HMAC key,
+    ``public_url`` where links point (``SDG87_PUBLIC_URL``), ``max_age_days`` how long a confirm or
+    feedback link stays valid (``SDG87_LINK_MAX_AGE_DAYS``, from the run date, inclusive)."""
 
+    key: bytes
+    public_url: str
+    max_age_days: int
 
-def confirm_url(settings: Settings, subscription_id: int, today: date) -> str:
-    token = sign(
-        signing_key(settings), "confirm", subscription_id, today + timedelta(settings.link_max_age_days)
-    )
-    return url(settings, "/confirm", token=token)
+    @classmethod
+    def from_settings(cls, settings: Settings, bind_host: str | None = None) -> LinkSigner:
+        """Raises :class:`InsecureKeyError` as :func:`signing_key` does, before any link is made."""
+        return cls(signing_key(settings, bind_host), settings.public_url, settings.link_max_age_days)
 
+    def url(self, path: str, **params: str) -> str:
+        """``public_url`` + ``path`` + the query ``params`` (URL-encoded)."""
+        return f"{self.public_url.rstrip('/')}{path}?{urlencode(params)}"
 
-def feedback_url(settings: Settings, alert_id: int, today: date) -> str:
-    token = sign(signing_key(settings), "feedback", alert_id, today + timedelta(settings.link_max_age_days))
-    return url(settings, "/feedback", token=token)
+    def expires(self, today: date) -> date:
+        """The last day a link made on ``today`` is valid."""
+        return today + timedelta(self.max_age_days)
 
+    def confirm_url(self, subscription_id: int, today: date) -> str:
+        return self.url("/confirm", token=sign(self.key, "confirm", subscription_id, self.expires(today)))
 
-def unsubscribe_url(settings: Settings, unsubscribe_token: str) -> str:
-    return url(settings, "/unsubscribe", token=unsubscribe_token)
+    def feedback_url(self, alert_id: int, today: date) -> str:
+        return self.url("/feedback", token=sign(self.key, "feedback", alert_id, self.expires(today)))
 
+    def unsubscribe_url(self, unsubscribe_token: str) -> str:
+        return self.url("/unsubscribe", token=unsubscribe_token)
 
-def dashboard_url(settings: Settings, scope_area_id: str, today: date, language: str = "en") -> str:
-    """The signed, expiring link to the dashboard of ``scope_area_id`` (page in ``language``)."""
-    expires = today + timedelta(settings.link_max_age_days)
-    token = sign(signing_key(settings), DASHBOARD, scope_area_id, expires)
-    return url(settings, "/dashboard", token=token, lang=language)
+    def dashboard_url(self, scope_area_id: str, today: date, language: str = "en") -> str:
+        """The signed, expiring link to the dashboard of ``scope_area_id`` (page in ``language``)."""
+        return self.url(
+            "/dashboard", token=sign(self.key, DASHBOARD, scope_area_id, self.expires(today)), lang=language
+        )

@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import func, select, update
 
 from pipelines.settings import Settings, get_settings
-from pipelines.warehouse.engine import make_engine, migrate
+from pipelines.warehouse.engine import migrate, warehouse_engine
 from pipelines.warehouse.schema import Delivery, Subscription
 
 ERASED_DOMAIN = "erased.invalid"
@@ -45,9 +45,8 @@ def erase_address(email: str, settings: Settings | None = None, now: datetime | 
     settings = settings or get_settings()
     address, now = email.strip().lower(), now or datetime.now(UTC)
     migrate(settings.warehouse_url)
-    engine = make_engine(settings.warehouse_url)
     s, d = Subscription.__table__, Delivery.__table__
-    try:
+    with warehouse_engine(settings) as engine:
         with engine.begin() as conn:
             ids = (
                 conn.execute(select(s.c.subscription_id).where(func.lower(s.c.email) == address))
@@ -63,8 +62,6 @@ def erase_address(email: str, settings: Settings | None = None, now: datetime | 
                 deliveries += conn.execute(
                     update(d).where(d.c.subscription_id == sid).values(recipient=placeholder(sid))
                 ).rowcount
-    finally:
-        engine.dispose()
     files = [p for p in settings.outbox_dir.glob("*.eml") if _addressed_to(p, address)] if ids else []
     for path in files:
         path.unlink()

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from alerts.select import CYCLE_KEY
+from pipelines.warehouse.frames import read_frame
 from pipelines.warehouse.schema import Alert, Delivery, DeliveryAlert
 from pipelines.warehouse.schema_alerts import AlertState
 from pipelines.warehouse.writes import upsert
@@ -74,8 +75,7 @@ def stored_items(
     """The items a pending/failed delivery carries (re-sent as decided then) and its total count."""
     a, da = Alert.__table__, DeliveryAlert.__table__
     stmt = select(a.c.area_id, a.c.reason, a.c.p, a.c.risk_class).join(da, da.c.alert_id == a.c.alert_id)
-    stored = pd.DataFrame(conn.execute(stmt.where(da.c.delivery_key == key)).mappings().all(),
-                          columns=["area_id", "reason", "p", "risk_class"])  # fmt: skip
+    stored = read_frame(conn, stmt.where(da.c.delivery_key == key))
     total = conn.execute(select(Delivery.__table__.c.n_areas).where(Delivery.__table__.c.delivery_key == key))
     items = scores.drop(columns=["p", "risk_class"]).merge(stored, on="area_id")
     items = items.sort_values(["p", "area_id"], ascending=[False, True])

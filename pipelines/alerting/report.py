@@ -21,7 +21,8 @@ from pipelines.alerting.inputs import areas_frame
 from pipelines.alerting.report_html import REPORT_TEMPLATE
 from pipelines.settings import Settings, get_settings
 from pipelines.sql_files import query
-from pipelines.warehouse.engine import make_engine, migrate
+from pipelines.warehouse.engine import migrate, warehouse_engine
+from pipelines.warehouse.frames import read_frame
 
 
 def _state_names(sent: pd.DataFrame, areas: pd.DataFrame) -> pd.Series:
@@ -33,18 +34,13 @@ def _state_names(sent: pd.DataFrame, areas: pd.DataFrame) -> pd.Series:
 def load_outcomes(settings: Settings) -> pd.DataFrame:
     """:func:`alerts.outcomes.outcome_table` over every alert sent and every feedback row."""
     migrate(settings.warehouse_url)
-    engine = make_engine(settings.warehouse_url)
-    try:
+    with warehouse_engine(settings) as engine:
         with engine.connect() as conn:
             sent_q = query("report_alerts_sent").columns(sent_at=DateTime(timezone=True))
-            sent = pd.DataFrame(conn.execute(sent_q).mappings().all(),
-                                columns=["alert_id", "area_id", "risk_class", "role", "sent_at", "area_level", "area_parent_id"])  # fmt: skip
+            sent = read_frame(conn, sent_q)
             fb_q = query("report_feedback").columns(action_date=Date, confirmed_cases=Integer)
-            feedback = pd.DataFrame(conn.execute(fb_q).mappings().all(),
-                                    columns=["alert_id", "outcome", "action_date", "confirmed_cases"])  # fmt: skip
+            feedback = read_frame(conn, fb_q)
             areas = areas_frame(conn)
-    finally:
-        engine.dispose()
     alerts = sent.assign(
         state=_state_names(sent, areas),
         alerted_on=pd.to_datetime(sent["sent_at"], utc=True).dt.tz_localize(None).dt.normalize(),

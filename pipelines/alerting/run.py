@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from contextlib import ExitStack
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pandas as pd
 from sqlalchemy import Connection, Engine
@@ -59,7 +59,8 @@ from pipelines.alerting.inputs import (
     vintages,
 )
 from pipelines.alerting.leases import take
-from pipelines.alerting.links import signing_key
+from pipelines.alerting.links import LinkSigner
+from pipelines.alerting.messages import Sender
 from pipelines.alerting.personal_data import prune_outbox
 from pipelines.alerting.records import stored_items, write_decision, write_states
 from pipelines.alerting.scopes import area_feed
@@ -72,7 +73,7 @@ from pipelines.alerting.subscriptions import (
 from pipelines.alerting.webhook import post_cycle
 from pipelines.mail.mailer import AddressError, validate_address, validate_display_name
 from pipelines.settings import Settings, get_settings
-from pipelines.warehouse.engine import make_engine, migrate
+from pipelines.warehouse.engine import migrate, warehouse_engine
 
 __all__ = [
     "AssessmentWithheldError",
@@ -99,18 +100,13 @@ def delivery_key(
     return message_key(kind, subscription_id, period.isoformat(), horizon, model_name, version)
 
 
-def _today(today: date | None) -> date:
-    return today or datetime.now(UTC).date()
-
-
-def _confirmations(settings: Settings, engine: Engine, smtp: LazySmtp, today: date) -> Counter:
-    signing_key(settings)  # a deployment still on the development key fails here, before anything is sent
+def _confirmations(sender: Sender, links: LinkSigner, engine: Engine, smtp: LazySmtp, today: date) -> Counter:
     with engine.connect() as conn:
         pending, areas = unconfirmed_subscriptions(conn), areas_frame(conn)
     counts: Counter = Counter()
     for sub in pending.to_dict("records"):
         try:
-            outcome = deliver(engine, smtp, messages.confirmation(settings, sub, areas, today))
+            outcome = deliver(engine, smtp, messages.confirmation(sender, links, sub, areas, today))
         except (AddressError, RejectedError, DeliveryError) as exc:  # recorded; the others still go out
             log.error("%s", exc)
             counts["confirmations_failed"] += 1
@@ -125,28 +121,30 @@ CONFIRMATION_COUNTS = {
 }
 
 
-def send_confirmations(settings: Settings | None = None, today: date | None = None) -> dict:
-    """Send the opt-in e-mail to every unconfirmed subscription that has not had one; returns counts."""
+def send_confirmations(settings: Settings | None = None, *, today: date) -> dict:
+    """Send the opt-in e-mail to every unconfirmed subscription that has not had one; returns counts.
+    ``today``: the run date the links expire from, chosen by the caller (the DAG run or the command)."""
     settings = settings or get_settings()
+    sender, links = (
+        Sender.from_settings(settings),
+        LinkSigner.from_settings(settings),
+    )  # before anything is sent
     migrate(settings.warehouse_url)
-    engine = make_engine(settings.warehouse_url)
-    try:
+    with warehouse_engine(settings) as engine:
         with ExitStack() as stack:
-            counts = _confirmations(settings, engine, LazySmtp(settings, stack), _today(today))
-    finally:
-        engine.dispose()
+            counts = _confirmations(sender, links, engine, LazySmtp(settings, stack), today)
     return {"confirmations": counts["confirmations"], "already_sent": counts["confirmations_already_sent"],
             "failed": counts["confirmations_failed"]}  # fmt: skip
 
 
-def _withhold(settings, engine, smtp, data: dict, problems: list[str], today: date) -> None:
+def _withhold(sender, links, engine, smtp, data: dict, problems: list[str], today: date) -> None:
     for sub in data["subs"].to_dict("records"):
         try:
-            deliver(engine, smtp, messages.no_assessment(settings, sub, data["areas"], today))
+            deliver(engine, smtp, messages.no_assessment(sender, links, sub, data["areas"], today))
         except (AddressError, RejectedError, DeliveryError) as exc:  # one failure must not silence the others
             problems = [*problems, f"notice not delivered: {exc}"]
     title = "no assessment sent this cycle"
-    deliver(engine, smtp, messages.to_operator(settings, "operator", title, problems, today))
+    deliver(engine, smtp, messages.to_operator(sender, "operator", title, problems, today))
     raise AssessmentWithheldError("; ".join(problems))
 
 
@@ -171,7 +169,7 @@ def _key(sub: dict, cycle: dict, today: date) -> tuple[str, str]:
     return "digest", message_key("digest", sub["subscription_id"], sub["cadence"], period.isoformat())
 
 
-def _serve(settings, engine, smtp, sub: dict, data: dict, today: date) -> str:
+def _serve(settings, sender, links, engine, smtp, sub: dict, data: dict, today: date) -> str:
     """Decide and send (or skip) one subscription's message this run; returns the outcome counted."""
     sid = sub["subscription_id"]
     validate_address(sub["email"], subscription=messages.label(sub))  # before anything is recorded
@@ -183,7 +181,7 @@ def _serve(settings, engine, smtp, sub: dict, data: dict, today: date) -> str:
         status = status_of(conn, key)
         stored = stored_items(conn, key, data["scores"], sid) if status not in (None, *DONE) else None
     if status in DONE:  # this cycle's (or period's) message went out: at most an all-clear is due
-        outcome = _maybe_all_clear(settings, engine, smtp, sub, data, today)
+        outcome = _maybe_all_clear(settings, sender, links, engine, smtp, sub, data, today)
         return "skipped_already_sent" if outcome == "no_areas" else outcome
     if stored is not None:
         with engine.begin() as conn:
@@ -197,18 +195,20 @@ def _serve(settings, engine, smtp, sub: dict, data: dict, today: date) -> str:
         if items.empty:
             with engine.begin() as conn:
                 write_states(conn, new_states, data["cycle_label"])
-            return _maybe_all_clear(settings, engine, smtp, sub, data, today)
+            return _maybe_all_clear(settings, sender, links, engine, smtp, sub, data, today)
         outcome = "sent"
         with engine.begin() as conn:  # decided: recorded before anything is sent
             label = f"{kind} {data['cycle_label']}"
             if not claim_key(conn, key, kind, sid, sub["email"], label, total, lease=smtp.lease):
                 return "skipped_leased"  # another run claimed it between our check and insert
             write_decision(conn, key, items, new_states, data["cycle_label"])
-    send_recorded(engine, smtp, alert_message(settings, engine, sub, key, kind, items, total, data, today))
+    send_recorded(
+        engine, smtp, alert_message(sender, links, engine, sub, key, kind, items, total, data, today)
+    )
     return outcome
 
 
-def _maybe_all_clear(settings, engine, smtp, sub: dict, data: dict, today: date) -> str:
+def _maybe_all_clear(settings, sender, links, engine, smtp, sub: dict, data: dict, today: date) -> str:
     sid = sub["subscription_id"]
     if not all_clear_due(data["contacts"].get(sid), today, settings.all_clear_days):
         return "no_areas"
@@ -216,7 +216,7 @@ def _maybe_all_clear(settings, engine, smtp, sub: dict, data: dict, today: date)
     n_open = int(((states["subscription_id"] == sid) & (states["state"] == "open")).sum())
     newest = max(data["vintages"].values(), default=None)
     out = messages.all_clear(
-        settings, sub, data["areas"], today, date.fromisoformat(newest) if newest else None, n_open
+        sender, links, sub, data["areas"], today, date.fromisoformat(newest) if newest else None, n_open
     )
     outcome = deliver(engine, smtp, out)
     return {"sent": "all_clear", "resent": "all_clear", "skipped_leased": "skipped_leased"}.get(
@@ -233,7 +233,10 @@ def _select(settings: Settings, data: dict, today: date):
 
 
 def _run(settings: Settings, engine: Engine, smtp: LazySmtp, today: date) -> dict:
-    counts = _confirmations(settings, engine, smtp, today)
+    # Built once per run and passed down; a deployment still on the development key fails here, before
+    # anything is sent.
+    sender, links = Sender.from_settings(settings), LinkSigner.from_settings(settings)
+    counts = _confirmations(sender, links, engine, smtp, today)
     with engine.connect() as conn:
         data = _read(conn, settings)
     scores = data["scores"]
@@ -249,7 +252,7 @@ def _run(settings: Settings, engine: Engine, smtp: LazySmtp, today: date) -> dic
     if not skilled:
         problems.append(f"champion has no proven skill: {why}")
     if problems:
-        _withhold(settings, engine, smtp, data, problems, today)
+        _withhold(sender, links, engine, smtp, data, problems, today)
     used = data["loads"][data["loads"]["source"].isin(sources)]
     data["checks"] = [f"{s}: {r}" for s, r in zip(used["source"], used["last_ok_run_id"], strict=True) if r]
     data["freshness"] = {
@@ -261,7 +264,7 @@ def _run(settings: Settings, engine: Engine, smtp: LazySmtp, today: date) -> dic
     refused, rejected = [], []
     for sub in data["subs"].to_dict("records"):
         try:
-            counts[_serve(settings, engine, smtp, sub, data, today)] += 1
+            counts[_serve(settings, sender, links, engine, smtp, sub, data, today)] += 1
         except AddressError as exc:
             log.error("%s", exc)
             refused.append(str(exc))
@@ -278,7 +281,7 @@ def _run(settings: Settings, engine: Engine, smtp: LazySmtp, today: date) -> dic
             "n_subs": len(data["subs"]), "webhook": webhook}  # fmt: skip
 
 
-def send_alerts(settings: Settings | None = None, today: date | None = None) -> dict:
+def send_alerts(settings: Settings | None = None, *, today: date) -> dict:
     """Send this run's messages (module docstring). Returns ``sent`` (alerts and digests, incl.
     ``resent``), ``resent``, ``skipped_already_sent``, ``no_areas``, ``all_clear``, ``confirmations``,
     ``rejected`` (permanently refused), ``failed`` (transient failures, retried next run),
@@ -286,16 +289,14 @@ def send_alerts(settings: Settings | None = None, today: date | None = None) -> 
     configured), ``subscriptions``, the cycle (``period``, ``horizon``,
     ``model_name``, ``model_version``), ``outbox`` (the ``.eml`` folder, or None with a relay) and
     ``outbox_pruned`` (files past ``SDG87_OUTBOX_RETENTION_DAYS`` deleted first).
+    ``today``: the run date (the DAG run's as-of date; no clock fallback here).
     Refused addresses do not stop the others; they raise :class:`AddressError` at the end."""
     settings = settings or get_settings()
     migrate(settings.warehouse_url)
     pruned = prune_outbox(settings)  # SDG87_OUTBOX_RETENTION_DAYS
-    engine = make_engine(settings.warehouse_url)
-    try:
+    with warehouse_engine(settings) as engine:
         with ExitStack() as stack:
-            result = _run(settings, engine, LazySmtp(settings, stack), _today(today))
-    finally:
-        engine.dispose()
+            result = _run(settings, engine, LazySmtp(settings, stack), today)
     counts, cycle = result["counts"], result["cycle"]
     log.info("alerts for %s: %s", cycle, dict(counts))
     if counts["failed"]:

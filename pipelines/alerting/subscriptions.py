@@ -25,7 +25,8 @@ from alerts.select import CLASS_RANK
 from pipelines.alerting.scopes import ScopeError, load_areas, resolve_scope
 from pipelines.mail.mailer import AddressError, validate_address, validate_display_name
 from pipelines.settings import Settings, get_settings
-from pipelines.warehouse.engine import make_engine, migrate
+from pipelines.warehouse.engine import migrate, warehouse_engine
+from pipelines.warehouse.frames import read_frame
 from pipelines.warehouse.schema import Area, Subscription
 
 CADENCES = ("immediate", "weekly", "monthly")
@@ -189,16 +190,13 @@ def add_subscriptions(rows: list[dict], settings: Settings | None = None) -> dic
     """
     settings = settings or get_settings()
     migrate(settings.warehouse_url)
-    engine = make_engine(settings.warehouse_url)
-    try:
+    with warehouse_engine(settings) as engine:
         with engine.begin() as conn:
             rows = resolve_scopes(rows, load_areas(conn))
             areas = known_area_ids(conn)
             for i, row in enumerate(rows, start=1):
                 check_subscription(row, f"subscription {i} ({row.get('email')!r})", areas)
             ids = insert_subscriptions(conn, [{**r, "confirmed": False} for r in rows])
-    finally:
-        engine.dispose()
     return {"inserted": ids, "existing": len(rows) - len(ids)}
 
 
@@ -207,12 +205,9 @@ def seed_example_subscriptions(settings: Settings | None = None) -> dict:
     defined) and ``inserted`` (new rows this call; 0 on a re-run)."""
     settings = settings or get_settings()
     migrate(settings.warehouse_url)
-    engine = make_engine(settings.warehouse_url)
-    try:
+    with warehouse_engine(settings) as engine:
         with engine.begin() as conn:
             inserted = insert_subscriptions(conn, [{**r, "confirmed": True} for r in EXAMPLE_SUBSCRIPTIONS])
-    finally:
-        engine.dispose()
     return {"subscriptions": len(EXAMPLE_SUBSCRIPTIONS), "inserted": len(inserted)}
 
 
@@ -225,9 +220,9 @@ def seed_demo_subscriptions(settings: Settings | None = None) -> dict:
     return {"seeded": True, "inserted": seed_example_subscriptions(settings)["inserted"]}
 
 
-def _frame(conn: Connection, stmt, columns: list[str]) -> pd.DataFrame:
+def _subscriptions_frame(conn: Connection, stmt) -> pd.DataFrame:
     """Subscriptions as loaded, with ``language`` normalised once: lower case, ``en`` when unset."""
-    frame = pd.DataFrame(conn.execute(stmt).mappings().all(), columns=columns)
+    frame = read_frame(conn, stmt)
     if "language" in frame.columns:
         frame["language"] = frame["language"].fillna("en").astype(str).str.lower().replace("", "en")
     return frame
@@ -242,7 +237,7 @@ def active_subscriptions(conn: Connection) -> pd.DataFrame:
         .where(t.c.active.is_(True), t.c.confirmed.is_(True))
         .order_by(t.c.subscription_id)
     )
-    return _frame(conn, stmt, SUBSCRIPTION_COLUMNS)
+    return _subscriptions_frame(conn, stmt)
 
 
 def unconfirmed_subscriptions(conn: Connection) -> pd.DataFrame:
@@ -253,7 +248,7 @@ def unconfirmed_subscriptions(conn: Connection) -> pd.DataFrame:
         .where(t.c.active.is_(True), t.c.confirmed.is_(False))
         .order_by(t.c.subscription_id)
     )
-    return _frame(conn, stmt, SUBSCRIPTION_COLUMNS)
+    return _subscriptions_frame(conn, stmt)
 
 
 def list_subscriptions(conn: Connection, include_inactive: bool = False) -> pd.DataFrame:
@@ -262,7 +257,7 @@ def list_subscriptions(conn: Connection, include_inactive: bool = False) -> pd.D
     stmt = select(*(t.c[c] for c in LIST_COLUMNS)).order_by(t.c.subscription_id)
     if not include_inactive:
         stmt = stmt.where(t.c.active.is_(True))
-    return _frame(conn, stmt, LIST_COLUMNS)
+    return _subscriptions_frame(conn, stmt)
 
 
 def remove_subscription(conn: Connection, subscription_id: int) -> bool:

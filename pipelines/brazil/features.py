@@ -27,35 +27,24 @@ from features.spatial import neighbour_pairs
 from pipelines.quality import DataQualityError, SuiteSpec, validate_frame
 from pipelines.settings import Settings, get_settings
 from pipelines.sql_files import query
-from pipelines.warehouse.engine import make_engine
+from pipelines.warehouse.engine import warehouse_engine
+from pipelines.warehouse.frames import read_frame
 from pipelines.warehouse.schema import FeatureValue
 from pipelines.warehouse.writes import replace_partition
 
 STUDY = {"study": "brazil", "level": "2"}
 
 
-def read_query(conn: Connection, name: str, params: dict, date_params: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Run reviewed query ``name`` (``date_params`` bound as dates); build the frame column-wise, which is
-    much faster than from Row objects."""
-    stmt = query(name)
-    if date_params:
-        stmt = stmt.bindparams(*(bindparam(p, type_=Date) for p in date_params))
-    result = conn.execute(stmt, params)
-    keys = list(result.keys())
-    columns = list(zip(*result.fetchall(), strict=True)) or [() for _ in keys]
-    return pd.DataFrame({k: list(v) for k, v in zip(keys, columns, strict=True)})
-
-
 def load_observations(conn: Connection) -> pd.DataFrame:
     """Yearly observations of the Brazil municipalities (``area_id``, ``period``, ``indicator_code``,
     ``source``, ``value``, ``vintage``)."""
     # Dates stay as returned (ISO strings on SQLite): features.asof converts them in one vectorised pass.
-    return read_query(conn, "features_brazil_observations", STUDY)
+    return read_frame(conn, query("features_brazil_observations"), STUDY)
 
 
 def load_areas(conn: Connection) -> gpd.GeoDataFrame:
     """The municipalities with state (``parent_id``), centroid, ``area_km2`` and polygon (EPSG:4326)."""
-    rows = read_query(conn, "features_brazil_areas", STUDY)
+    rows = read_frame(conn, query("features_brazil_areas"), STUDY)
     geoms = [shapely.from_wkb(b) if b is not None else None for b in rows["geometry_wkb"]]
     return gpd.GeoDataFrame(rows.drop(columns="geometry_wkb"), geometry=geoms, crs="EPSG:4326")
 
@@ -191,10 +180,11 @@ def load_feature_panel(conn: Connection, period: date | None = None) -> pd.DataF
     All periods, or only ``period``. Empty frame when nothing is stored.
     """
     if period is None:
-        long = read_query(conn, "features_values", {"feature_set": FEATURE_SET})
+        long = read_frame(conn, query("features_values"), {"feature_set": FEATURE_SET})
     else:
         params = {"feature_set": FEATURE_SET, "period": period}
-        long = read_query(conn, "scores_feature_values_for_period", params, date_params=("period",))
+        stmt = query("scores_feature_values_for_period").bindparams(bindparam("period", type_=Date))
+        long = read_frame(conn, stmt, params)
     if long.empty:
         return pd.DataFrame(columns=["area_id", "period"])
     wide = to_wide(long.assign(value=pd.to_numeric(long["value"], errors="coerce").astype("float64")))
@@ -212,8 +202,7 @@ def build_brazil_features(settings: Settings | None = None, as_of: date | None =
     """Compute and store the Brazil panel from what was known on ``as_of`` (None: everything stored).
     Returns ``feature_set``, ``periods`` (ISO dates), ``areas``, ``rows``."""
     settings = settings or get_settings()
-    engine = make_engine(settings.warehouse_url)
-    try:
+    with warehouse_engine(settings) as engine:
         with engine.connect() as conn:
             first, last = last_label_year(conn, as_of)
             observations = load_observations(conn)
@@ -229,8 +218,6 @@ def build_brazil_features(settings: Settings | None = None, as_of: date | None =
         panel = build_feature_panel(observations, areas, pairs, years, first_year=first)
         gate(panel, feature_suite(len(areas) * len(years)))
         rows = write_features(engine, to_long(panel))
-    finally:
-        engine.dispose()
     return {
         "feature_set": FEATURE_SET,
         "periods": [date(y, 1, 1).isoformat() for y in years],

@@ -17,20 +17,23 @@ import numpy as np
 import pandas as pd
 
 from features.catalog import FEATURE_LABELS
+from features.training_inputs import as_published_inputs
 from models.drivers import top_drivers
 from models.risk import risk_class
+from models.risk_fit import N_BOOTSTRAP, fit_risk_model
 from models.windows import BRAZIL_BACKTEST
-from pipelines.brazil.inputs import as_published_inputs, load_raw_inputs
-from pipelines.brazil.train import N_BOOTSTRAP, fit_risk_model
+from pipelines.brazil.inputs import load_raw_inputs
 from pipelines.settings import Settings, get_settings
-from pipelines.tracking import CHAMPION, use_tracking, version_by_alias
-from pipelines.warehouse.engine import make_engine
+from pipelines.warehouse.engine import warehouse_engine
 
 FORECAST_COLUMNS = ["area_id", "period", "p", "p_lo", "p_hi", "risk_class", "drivers"]
 
 
 def champion_family(settings: Settings) -> str:
-    """The family (``lightgbm``/``logistic``) of the registered champion; ``lightgbm`` without one."""
+    """The family (``lightgbm``/``logistic``) of the registered champion; ``lightgbm`` without one.
+    MLflow is imported here only: a forecast for a given family never loads it."""
+    from pipelines.tracking import CHAMPION, use_tracking, version_by_alias
+
     client = use_tracking(settings)
     champion = version_by_alias(client, settings.brazil_model_name, CHAMPION)
     if champion is None:
@@ -53,12 +56,9 @@ def forecast_brazil(
         raise ValueError(f"horizon must be at least 1, got {horizon}")
     settings = settings or get_settings()
     family = family or champion_family(settings)
-    engine = make_engine(settings.warehouse_url)
-    try:
+    with warehouse_engine(settings) as engine:
         with engine.connect() as conn:
             raw = load_raw_inputs(conn)
-    finally:
-        engine.dispose()
     inputs = as_published_inputs(raw, as_of)
     origin = min(as_of.year - 1, inputs.last)
     model = fit_risk_model(

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from mlflow.models import infer_signature
 
+from models.gate import GateResult, beats, brazil_promotion
 from models.risk_model import RiskModel
 from pipelines.settings import Settings, get_settings
 from pipelines.tracking import CHALLENGER, CHAMPION, use_tracking, version_by_alias
@@ -148,13 +149,13 @@ def load_risk_model(uri: str) -> RiskModel:
     return mlflow.pyfunc.load_model(uri).unwrap_python_model().risk_model
 
 
-def _gate_metrics(client, version) -> tuple[float, float, str | None]:
+def _gate_metrics(client, version) -> tuple[GateResult, str | None]:
     run = client.get_run(version.run_id)
-    metrics = run.data.metrics
-    best = metrics.get("best_baseline_aupr", float("nan"))
-    if metrics.get("gate_pass") == 1.0:  # chosen against the rule by its bootstrap interval (models.recipes)
-        best = -np.inf
-    return (metrics.get("aupr", float("nan")), best, run.data.tags.get("heldout_year"))
+    return brazil_promotion(run.data.metrics), run.data.tags.get("heldout_year")
+
+
+def _aupr(value: float | None) -> str:
+    return "nan" if value is None else f"{value:.4f}"
 
 
 def promote_brazil(model_version: str | int, settings: Settings | None = None) -> dict:
@@ -171,31 +172,35 @@ def promote_brazil(model_version: str | int, settings: Settings | None = None) -
     client = use_tracking(settings)
     name = settings.brazil_model_name
     candidate = client.get_model_version(name, str(model_version))
-    aupr, best, year = _gate_metrics(client, candidate)
+    gate, year = _gate_metrics(client, candidate)
+    aupr, best = (
+        _aupr(gate.score),
+        "chosen against the rule" if gate.baseline is None else _aupr(gate.baseline),
+    )
     champion = version_by_alias(client, name, CHAMPION)
     keep = str(champion.version) if champion is not None else None
-    if not (np.isfinite(aupr) and (np.isfinite(best) or best == -np.inf) and aupr > best):
-        reason = f"gate AUPR {aupr:.4f} does not beat the strongest baseline ({best:.4f})"
+    if not gate.passed:
+        reason = f"gate AUPR {aupr} does not beat the strongest baseline ({best})"
         return _decided(client, name, candidate, False, keep, reason)
     suffix = ""
     if champion is not None and keep != str(candidate.version):
-        champ_aupr, _, champ_year = _gate_metrics(client, champion)
+        champ, champ_year = _gate_metrics(client, champion)
         if champ_year != year:
             suffix = f"; replaces champion v{champion.version} (evaluated to {champ_year}, not comparable)"
-        elif aupr > champ_aupr:
-            suffix = f" and champion v{champion.version} ({champ_aupr:.4f})"
+        elif beats(gate.score, champ.score):
+            suffix = f" and champion v{champion.version} ({_aupr(champ.score)})"
         else:
-            reason = f"gate AUPR {aupr:.4f} does not beat champion v{champion.version} ({champ_aupr:.4f}, {champ_year})"
+            reason = f"gate AUPR {aupr} does not beat champion v{champion.version} ({_aupr(champ.score)}, {champ_year})"
             return _decided(client, name, candidate, False, keep, reason)
     client.set_registered_model_alias(name, CHAMPION, candidate.version)
     if keep is not None and keep != str(candidate.version):
         client.set_model_version_tag(name, keep, "gate_decision", f"replaced by v{candidate.version}")
     against = (
         "chosen against the rule by its bootstrap interval"
-        if best == -np.inf
-        else f"beats the strongest baseline ({best:.4f})"
+        if gate.baseline is None
+        else f"beats the strongest baseline ({best})"
     )
-    reason = f"gate AUPR {aupr:.4f} {against}{suffix}"
+    reason = f"gate AUPR {aupr} {against}{suffix}"
     return _decided(client, name, candidate, True, str(candidate.version), reason)
 
 

@@ -28,7 +28,7 @@ from pipelines.quality import SuiteSpec
 from pipelines.settings import Settings, get_settings
 from pipelines.sql_files import query
 from pipelines.tracking import CHAMPION, use_tracking, version_by_alias
-from pipelines.warehouse.engine import make_engine
+from pipelines.warehouse.engine import warehouse_engine
 from pipelines.warehouse.schema import Score
 from pipelines.warehouse.writes import replace_partition
 
@@ -93,8 +93,7 @@ def score_brazil(settings: Settings | None = None, as_of: date | None = None) ->
     if champion is None:
         raise NoChampionError(f"model {name!r} has no '{CHAMPION}' version: train and promote one first")
     model = load_risk_model(f"models:/{name}@{CHAMPION}")
-    engine = make_engine(settings.warehouse_url)
-    try:
+    with warehouse_engine(settings) as engine:
         with engine.connect() as conn:
             last = last_label_year(conn, as_of)[1]
             period = date(last + 1, 1, 1)
@@ -120,8 +119,6 @@ def score_brazil(settings: Settings | None = None, as_of: date | None = None) ->
         partition = {k: provenance[k] for k in ("period", "horizon", "model_name", "model_version")}
         with engine.begin() as conn:
             replace_partition(conn, Score.__table__, partition, rows)
-    finally:
-        engine.dispose()
     return {
         "model_version": str(champion.version),
         "period": period.isoformat(),

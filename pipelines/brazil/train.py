@@ -17,19 +17,17 @@ import pandas as pd
 
 from features.catalog import FEATURE_LABELS, FEATURE_SET, MODEL_FEATURES
 from features.errors import MissingInputError
-from models.backtest import horizon_examples, rolling_origin, window_frames
-from models.recipes import NAIVE_BASELINES, choose_champion, model_lineup
-from models.risk_model import FAMILY_INPUTS, RiskModel
+from features.training_inputs import TrainingInputs, as_published_inputs
+from models.backtest import rolling_origin, window_frames
+from models.gate import strongest_naive
+from models.recipes import choose_champion, model_lineup
+from models.risk_fit import N_BOOTSTRAP, fit_risk_model
+from models.risk_model import RiskModel
 from models.windows import BRAZIL_BACKTEST, BacktestConfig, BacktestWindow, backtest_windows
 from pipelines.brazil.artifacts.map import class_cuts, load_area_shapes, risk_map_figure
 from pipelines.brazil.artifacts.report import log_run_artifacts
 from pipelines.brazil.comparison import compare_backtest, log_comparison
-from pipelines.brazil.inputs import (
-    TrainingInputs,
-    as_published_inputs,
-    latest_edition_inputs,
-    load_raw_inputs,
-)
+from pipelines.brazil.inputs import latest_edition_inputs, load_raw_inputs
 from pipelines.brazil.registry import (
     input_example,
     log_risk_model,
@@ -39,13 +37,11 @@ from pipelines.brazil.registry import (
 )
 from pipelines.settings import Settings, get_settings
 from pipelines.tracking import CHALLENGER, ensure_experiment, feature_set_hash, git_sha, use_tracking
-from pipelines.warehouse.engine import make_engine
+from pipelines.warehouse.engine import warehouse_engine
 
-__all__ = ["N_BOOTSTRAP", "promote_brazil", "run_backtest", "fit_risk_model", "train_brazil"]
+__all__ = ["promote_brazil", "run_backtest", "train_brazil"]
 
 HORIZON = 1
-NESTED = ("selected", "effort_logistic")  # families whose inputs and strength are chosen at fit time
-N_BOOTSTRAP = 10  # refits of the registered model for its per-area interval (90 %)
 BACKTEST_BOOTSTRAP = 4  # refits per backtest window where coverage is checked
 
 
@@ -92,29 +88,6 @@ def gate_scores(table: pd.DataFrame, config: BacktestConfig) -> dict[str, float]
     return {str(k): float(v) for k, v in rows.groupby("model", sort=False)["aupr"].mean().items()}
 
 
-def fit_risk_model(
-    inputs: TrainingInputs,
-    family: str,
-    horizon: int,
-    config: BacktestConfig,
-    seed: int,
-    n_bootstrap: int,
-    through: int | None = None,
-) -> RiskModel:
-    """The ``family`` recipe fitted at ``horizon`` on every training label year from the config's first
-    through ``through`` (default ``inputs.last``). For a nested family (:data:`NESTED`) the candidate is
-    chosen inside those years and the chosen, refitted model is returned."""
-    examples = horizon_examples(inputs.panel, inputs.labels, horizon)
-    start = max(config.first_train_label_year, inputs.first + horizon)
-    examples = examples.loc[(examples["year"] >= start) & (examples["year"] <= (through or inputs.last))]
-    if family in NESTED:
-        selection = model_lineup(list(MODEL_FEATURES), seed, n_bootstrap)[family]()
-        return selection.fit(examples, examples["y"].to_numpy()).model_
-    features = FAMILY_INPUTS.get(family, list(MODEL_FEATURES))
-    model = RiskModel(family, list(features), random_state=seed, n_bootstrap=n_bootstrap)
-    return model.fit(examples, examples["y"].to_numpy())
-
-
 def _run_metrics(table: pd.DataFrame, gate: dict[str, float], family: str) -> dict[str, float]:
     """``aupr`` (registered model's gate AUPR), ``best_baseline_aupr`` (strongest other model),
     ``best_naive_aupr`` (strongest naive baseline other than the registered model: persistence, historical
@@ -123,9 +96,9 @@ def _run_metrics(table: pd.DataFrame, gate: dict[str, float], family: str) -> di
     out = {f"gate_{m}_aupr": v for m, v in gate.items()}
     out["aupr"] = gate[family]
     out["best_baseline_aupr"] = max(v for m, v in gate.items() if m != family)
-    naive = [v for m, v in gate.items() if m in NAIVE_BASELINES and m != family]
-    if naive:
-        out["best_naive_aupr"] = max(naive)
+    naive = strongest_naive(gate, exclude=family)
+    if naive is not None:
+        out["best_naive_aupr"] = naive
     metrics = ["aupr", "auroc", "brier", "bss", "ece", "p_at_100", "r_at_100", "coverage", "interval_width"]
     metrics = [m for m in metrics if m in table.columns]
     means = table.groupby(["label_basis", "horizon", "model"])[metrics].mean()
@@ -165,14 +138,11 @@ def train_brazil(
     model, same window) and ``gate`` (model → gate AUPR).
     """
     settings = settings or get_settings()
-    engine = make_engine(settings.warehouse_url)
-    try:
+    with warehouse_engine(settings) as engine:
         with engine.connect() as conn:
             latest = latest_edition_inputs(conn, as_of)
             raw = load_raw_inputs(conn)
             shapes = load_area_shapes(conn)
-    finally:
-        engine.dispose()
     seed = settings.random_seed
     table, preds = run_backtest(latest, raw, config, seed, BACKTEST_BOOTSTRAP)
     if table.empty:

@@ -8,6 +8,7 @@ not at all. Importing the same file again changes nothing.
 from __future__ import annotations
 
 import argparse
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pipelines.settings import get_settings
@@ -26,6 +27,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_import(args: argparse.Namespace) -> int:
     from pipelines.alerting.feedback import import_feedback
 
-    result = import_feedback(args.file, get_settings())
+    result = import_feedback(args.file, get_settings(), today=datetime.now(UTC).date())
     print(f"recorded {result['rows']} feedback row(s) for {result['alerts']} alert(s)")
     return 0

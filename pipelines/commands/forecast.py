@@ -34,7 +34,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     from pipelines.settings import get_settings
 
     if args.study == "world":
-        from pipelines.world.steps import score_world
+        from pipelines.world.forecast import score_world
 
         frame = score_world(get_settings(), args.as_of)
     else:

@@ -45,21 +45,19 @@ def cmd_lineage(args: argparse.Namespace) -> int:
 
     from pipelines.ingest import SOURCE_FAMILIES
     from pipelines.sql_files import query
-    from pipelines.warehouse.engine import make_engine
+    from pipelines.warehouse.engine import warehouse_engine
 
     known = sorted({s for names in SOURCE_FAMILIES.values() for s in names})
     if args.source is not None and args.source not in known:
         print(f"sdg87 lineage: unknown source {args.source!r}; known: {', '.join(known)}", file=sys.stderr)
         return 2
     settings = get_settings()
-    engine = make_engine(settings.warehouse_url)
     # Typed binds: PostgreSQL cannot infer the type of a NULL compared with IS NULL.
     stmt = query("lineage_runs").bindparams(
         bindparam("source", type_=String), bindparam("limit", type_=Integer)
     )
-    with engine.connect() as conn:
+    with warehouse_engine(settings) as engine, engine.connect() as conn:
         rows = conn.execute(stmt, {"source": args.source, "limit": args.limit}).all()
-    engine.dispose()
     print(f"{'started (UTC)':<20} {'source':<24} {'status':<10} {'gate':<6} {'rows':>9}  sha256")
     for r in rows:
         gate = {True: "pass", False: "FAIL", None: "-"}[r.validation_success]

@@ -15,7 +15,7 @@ import sys
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from pipelines.alerting.links import InsecureKeyError, dashboard_url
+from pipelines.alerting.links import InsecureKeyError, LinkSigner
 from pipelines.settings import get_settings
 
 
@@ -46,7 +46,9 @@ def cmd_dashboard_link(args: argparse.Namespace) -> int:
         print(f"sdg87 dashboard-link: {args.scope!r} is not a known area_id", file=sys.stderr)
         return 2
     try:
-        print(dashboard_url(settings, args.scope, datetime.now(UTC).date(), args.lang))
+        print(
+            LinkSigner.from_settings(settings).dashboard_url(args.scope, datetime.now(UTC).date(), args.lang)
+        )
     except InsecureKeyError as exc:
         print(f"sdg87 dashboard-link: {exc}", file=sys.stderr)
         return 2

@@ -7,6 +7,7 @@ New subscriptions are unconfirmed: ``add`` and ``import`` send each one its conf
 from __future__ import annotations
 
 import argparse
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pipelines.settings import get_settings
@@ -71,7 +72,7 @@ def _add(rows: list[dict], no_send: bool) -> int:
         f"added {len(result['inserted'])} subscription(s) {result['inserted']}; {result['existing']} already existed"
     )
     if result["inserted"] and not no_send:
-        sent = send_confirmations(settings)
+        sent = send_confirmations(settings, today=datetime.now(UTC).date())
         print(f"confirmation e-mails sent: {sent['confirmations']}")
     elif result["inserted"]:
         print("confirmation e-mails not sent yet (`sdg87 subscriptions confirmations` sends them)")
@@ -96,14 +97,12 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from pipelines.alerting.subscriptions import list_subscriptions
-    from pipelines.warehouse.engine import make_engine, migrate
+    from pipelines.warehouse.engine import migrate, warehouse_engine
 
     settings = get_settings()
     migrate(settings.warehouse_url)
-    engine = make_engine(settings.warehouse_url)
-    with engine.connect() as conn:
+    with warehouse_engine(settings) as engine, engine.connect() as conn:
         subs = list_subscriptions(conn, include_inactive=args.all)
-    engine.dispose()
     print(
         f"{'id':>4}  {'status':<11} {'scope':<14} {'class':<6} {'cadence':<9} {'lang':<4} email (name, role)"
     )
@@ -118,14 +117,12 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_remove(args: argparse.Namespace) -> int:
     from pipelines.alerting.subscriptions import remove_subscription
-    from pipelines.warehouse.engine import make_engine, migrate
+    from pipelines.warehouse.engine import migrate, warehouse_engine
 
     settings = get_settings()
     migrate(settings.warehouse_url)
-    engine = make_engine(settings.warehouse_url)
-    with engine.begin() as conn:
+    with warehouse_engine(settings) as engine, engine.begin() as conn:
         removed = remove_subscription(conn, args.subscription_id)
-    engine.dispose()
     print(
         f"subscription {args.subscription_id} "
         + ("removed" if removed else "was not active (nothing changed)")
@@ -147,7 +144,7 @@ def cmd_erase(args: argparse.Namespace) -> int:
 def cmd_confirmations(args: argparse.Namespace) -> int:
     from pipelines.alerting.run import send_confirmations
 
-    result = send_confirmations(get_settings())
+    result = send_confirmations(get_settings(), today=datetime.now(UTC).date())
     print(
         f"confirmation e-mails sent: {result['confirmations']} (already sent before: {result['already_sent']})"
     )

@@ -1,17 +1,22 @@
 """Engines and migrations for the warehouse.
 
 ``make_engine(url)`` returns a SQLAlchemy 2 engine; SQLite gets foreign keys on and a WAL journal so a
-reader never sees a half-written load. ``migrate(url)`` upgrades the schema to the newest Alembic revision;
+reader never sees a half-written load. ``warehouse_engine(settings)`` is the one way a step opens the
+warehouse of its settings: ``with warehouse_engine(settings) as engine:``, disposed on the way out. ``migrate(url)`` upgrades the schema to the newest Alembic revision;
 it is safe to call before every step.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+
+from pipelines.settings import Settings
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -31,6 +36,17 @@ def make_engine(url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+@contextmanager
+def warehouse_engine(settings: Settings) -> Iterator[Engine]:
+    """An engine on ``settings.warehouse_url`` (``SDG87_WAREHOUSE_URL``), disposed when the block ends,
+    whether it returns or raises."""
+    engine = make_engine(settings.warehouse_url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def alembic_config(url: str) -> Config:

@@ -19,9 +19,10 @@ import pandas as pd
 from sqlalchemy import Date, DateTime, Engine, Integer, select
 
 from alerts.dashboard import alert_rows, filter_rows, state_follow_up, state_ids, visible
-from pipelines.alerting.inputs import NoScoresError, area_geometries, areas_frame, frame, latest_cycle_scores
+from pipelines.alerting.inputs import NoScoresError, area_geometries, areas_frame, latest_cycle_scores
 from pipelines.settings import Settings
 from pipelines.sql_files import query
+from pipelines.warehouse.frames import read_frame
 from pipelines.warehouse.schema_world import CountryEstimate
 
 SCORE_COLUMNS = ["area_id", "name", "state_id", "state", "p", "p_lo", "p_hi", "risk_class"]
@@ -119,7 +120,7 @@ def country_view(engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
     none is published. Prevalence and interval in percent of children 5–17."""
     t = CountryEstimate.__table__
     with engine.connect() as conn:
-        estimates = frame(conn, select(t))
+        estimates = read_frame(conn, select(t))
         if estimates.empty:
             return estimates.assign(name=[], type_reason=[]), pd.DataFrame(
                 columns=["area_id", "geometry_wkb"]

@@ -12,15 +12,15 @@ from __future__ import annotations
 import html
 import logging
 from contextlib import ExitStack
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import Engine, select
 
 from alerts.i18n import texts
 from alerts.render import RenderedEmail
 from pipelines.alerting.delivery import DeliveryError, LazySmtp, RejectedError, deliver, message_key
-from pipelines.alerting.links import confirm_url, feedback_url
-from pipelines.alerting.messages import to_subscriber
+from pipelines.alerting.links import LinkSigner
+from pipelines.alerting.messages import Sender, to_subscriber
 from pipelines.mail.mailer import AddressError
 from pipelines.settings import Settings
 from pipelines.warehouse.schema import Alert, Subscription
@@ -50,14 +50,15 @@ def send_fresh_link(settings: Settings, engine: Engine, purpose: str, subject: s
     sub = _recipient(engine, purpose, subject)
     if sub is None:
         return "not_sent"
+    links = LinkSigner.from_settings(settings)
     if purpose == "confirm":
-        link = confirm_url(settings, int(subject), today)
+        link = links.confirm_url(int(subject), today)
     else:
-        link = feedback_url(settings, int(subject), today)
+        link = links.feedback_url(int(subject), today)
     words = texts(sub["language"])
     with engine.connect() as conn:
         scope = scope_name(conn, sub["scope_area_id"], sub["language"])
-    expires = (today + timedelta(settings.link_max_age_days)).isoformat()
+    expires = links.expires(today).isoformat()
     body = words["mail_fresh_body"].format(date=expires, url=link)
     rendered = RenderedEmail(
         subject=words["mail_fresh_subject"].format(scope=scope),
@@ -67,7 +68,7 @@ def send_fresh_link(settings: Settings, engine: Engine, purpose: str, subject: s
         + "</body></html>",
     )
     key = message_key("fresh_link", purpose, subject, today.isoformat())
-    out = to_subscriber(settings, sub, key, "fresh_link", rendered)
+    out = to_subscriber(Sender.from_settings(settings), links, sub, key, "fresh_link", rendered)
     try:
         with ExitStack() as stack:
             return deliver(engine, LazySmtp(settings, stack), out)

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from mlflow.models import infer_signature
 
+from models.gate import beats
 from models.world_prevalence import WorldPrevalence
 from pipelines.settings import Settings, get_settings
 from pipelines.tracking import CHAMPION, use_tracking, version_by_alias
@@ -79,7 +80,7 @@ def promote_world(model_version: str | int, settings: Settings | None = None) ->
     mae, baseline, as_of = _gate_inputs(client, candidate)
     champion = version_by_alias(client, MODEL_NAME, CHAMPION)
     keep = str(champion.version) if champion is not None else None
-    if not (np.isfinite(mae) and np.isfinite(baseline) and mae < baseline):
+    if not beats(mae, baseline, lower_is_better=True):
         reason = f"MAE {mae:.2f} pp does not beat the regional mean ({baseline:.2f} pp)"
         return {"promoted": False, "champion_version": keep, "reason": reason}
     suffix = ""
@@ -88,7 +89,7 @@ def promote_world(model_version: str | int, settings: Settings | None = None) ->
         if as_of < champ_as_of:
             reason = f"trained as of {as_of}, older than champion v{keep} (as of {champ_as_of})"
             return {"promoted": False, "champion_version": keep, "reason": reason}
-        if as_of == champ_as_of and not mae < champ_mae:
+        if as_of == champ_as_of and not beats(mae, champ_mae, lower_is_better=True):
             reason = f"MAE {mae:.2f} pp does not beat champion v{keep} ({champ_mae:.2f} pp, as of {as_of})"
             return {"promoted": False, "champion_version": keep, "reason": reason}
         suffix = (

@@ -6,7 +6,8 @@
 2. ``promote_world(model_version)`` moves ``champion`` through the gate (:mod:`pipelines.world.registry`);
 3. ``publish_world_estimates`` stores the champion's estimate for every country in ``country_estimate``.
 
-``score_world`` refits as of a date without writing anything (``sdg87 forecast --study world``).
+The reads are in :mod:`pipelines.world.inputs`; ``score_world`` (``sdg87 forecast --study world``) refits
+as of a date without writing anything, in :mod:`pipelines.world.forecast` (no MLflow).
 Prevalence is the percent of children in economic activity, band 5-17; as of date D only values with
 vintage <= D are used and the reference year is D.year - 1 (ADR 0026).
 """
@@ -17,9 +18,8 @@ import json
 from datetime import UTC, date, datetime
 
 import mlflow
-import pandas as pd
 
-from features.world import REFERENCE_BAND, SDG_PREFIX, WDI_CODE
+from features.world import REFERENCE_BAND
 from models.world import RISK_CUTS
 from models.world_card import world_model_card
 from models.world_estimate import (
@@ -27,13 +27,12 @@ from models.world_estimate import (
     apply_world,
     data_vintage,
     estimate_rows,
-    estimate_world,
     fit_world,
     training_frame,
     type_counts,
 )
 from models.world_measurement import REFERENCE
-from pipelines.brazil.features import MissingInputError, gate, read_query
+from pipelines.brazil.features import gate
 from pipelines.brazil.registry import input_example
 from pipelines.brazil.score import NoChampionError
 from pipelines.quality import SuiteSpec
@@ -46,11 +45,11 @@ from pipelines.tracking import (
     use_tracking,
     version_by_alias,
 )
-from pipelines.warehouse.engine import make_engine
+from pipelines.warehouse.engine import warehouse_engine
 from pipelines.warehouse.schema_world import INTERVENTION_TYPES, CountryEstimate
 from pipelines.warehouse.writes import replace_partition
-from pipelines.world import WORLD
 from pipelines.world.artifacts.map import load_country_shapes, world_map_figure
+from pipelines.world.inputs import load_world_inputs, newest_vintage
 from pipelines.world.registry import EXPERIMENT, MODEL_NAME, load_world_model, log_world_model, promote_world
 
 __all__ = [
@@ -58,46 +57,14 @@ __all__ = [
     "MODEL_NAME",
     "promote_world",
     "publish_world_estimates",
-    "score_world",
     "train_world",
 ]
 
 
-def load_world_inputs(settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``(observations, countries)`` of the world study (level-0 areas); raises ``MissingInputError`` when
-    the world family was not ingested. Observations: ``area_id, period, indicator_code, source, value,
-    vintage``; countries: ``area_id, name, lon, lat`` (centroid, EPSG:4326 degrees)."""
-    params = {
-        **WORLD,
-        "sdg": SDG_PREFIX + "%",
-        "wdi": WDI_CODE,
-        "gm": "gm_%",
-        "ilab": "ilab_%",
-        "ceacr": "ceacr_%",
-    }
-    engine = make_engine(settings.warehouse_url)
-    try:
-        with engine.connect() as conn:
-            observations = read_query(conn, "world_observations", params)
-            countries = read_query(conn, "world_countries", WORLD)
-    finally:
-        engine.dispose()
-    if countries.empty or observations.empty:
-        raise MissingInputError("no world countries or observations: ingest the world family first")
-    return observations, countries
-
-
-def _newest_vintage(observations: pd.DataFrame) -> date:
-    return pd.to_datetime(observations["vintage"]).max().date()
-
-
 def _country_shapes(settings: Settings):
-    engine = make_engine(settings.warehouse_url)
-    try:
+    with warehouse_engine(settings) as engine:
         with engine.connect() as conn:
             return load_country_shapes(conn)
-    finally:
-        engine.dispose()
 
 
 def train_world(settings: Settings | None = None, as_of: date | None = None) -> dict:
@@ -111,7 +78,7 @@ def train_world(settings: Settings | None = None, as_of: date | None = None) -> 
     """
     settings = settings or get_settings()
     observations, countries = load_world_inputs(settings)
-    as_of = as_of or _newest_vintage(observations)
+    as_of = as_of or newest_vintage(observations)
     model, tables, metrics = fit_world(observations, countries, as_of)
     estimates = apply_world(model, observations, countries, as_of)
     example = input_example(
@@ -171,15 +138,6 @@ def train_world(settings: Settings | None = None, as_of: date | None = None) -> 
     }
 
 
-def score_world(settings: Settings | None = None, as_of: date | None = None) -> pd.DataFrame:
-    """:data:`ESTIMATE_COLUMNS` for every country, refitted on what was known at ``as_of`` (default: the
-    newest vintage in the data). Read-only: nothing is written, nothing is logged."""
-    settings = settings or get_settings()
-    observations, countries = load_world_inputs(settings)
-    as_of = as_of or _newest_vintage(observations)
-    return estimate_world(observations, countries, as_of)[0].loc[:, ESTIMATE_COLUMNS]
-
-
 def estimate_suite(n_countries: int) -> SuiteSpec:
     """The gate before publishing: at most one row per country, percentages in [0, 100], a known type or
     none."""
@@ -213,7 +171,7 @@ def publish_world_estimates(settings: Settings | None = None, as_of: date | None
         )
     model = load_world_model(f"models:/{MODEL_NAME}@{CHAMPION}")
     observations, countries = load_world_inputs(settings)
-    as_of = as_of or _newest_vintage(observations)
+    as_of = as_of or newest_vintage(observations)
     estimates = apply_world(model, observations, countries, as_of)
     gate(estimates.loc[:, ESTIMATE_COLUMNS], estimate_suite(len(countries)))
     period = date(as_of.year - 1, 1, 1)
@@ -228,12 +186,9 @@ def publish_world_estimates(settings: Settings | None = None, as_of: date | None
     }
     rows = estimate_rows(estimates, provenance)
     partition = {k: provenance[k] for k in ("period", "model_name", "model_version")}
-    engine = make_engine(settings.warehouse_url)
-    try:
+    with warehouse_engine(settings) as engine:
         with engine.begin() as conn:
             replace_partition(conn, CountryEstimate.__table__, partition, rows)
-    finally:
-        engine.dispose()
     return {
         "countries": len(rows),
         "no_covariates": len(countries) - len(rows),

@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.support import run_date
+
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 
 
@@ -66,7 +68,7 @@ def test_subscribe_alert_feedback_report(tmp_path, monkeypatch, capsys):
     seed_example_subscriptions(settings)
     if not promoted["promoted"]:
         with pytest.raises(AssessmentWithheldError, match="does not beat"):
-            send_alerts(settings)
+            send_alerts(settings, today=run_date())
         subjects = sorted(m["Subject"] for m in _messages(settings))
         assert len(subjects) == 4 and sum("No assessment this cycle" in s for s in subjects) == 3
         return
@@ -79,7 +81,7 @@ def test_subscribe_alert_feedback_report(tmp_path, monkeypatch, capsys):
     client = TestClient(create_app(settings))
     assert submit(client, client.get("/confirm", params={"token": link}).text).status_code == 200
 
-    first = send_alerts(settings)
+    first = send_alerts(settings, today=run_date())
     assert first["sent"] >= 1 and first["all_clear"] + first["sent"] == 4
     alert = next(m for m in _messages(settings) if m["To"].addresses[0].addr_spec == "pa-medium@example.org"
                  and "Medium or high" in m["Subject"])  # fmt: skip
@@ -89,7 +91,7 @@ def test_subscribe_alert_feedback_report(tmp_path, monkeypatch, capsys):
     assert submit(client, page, outcome="inspection").status_code == 200
 
     n_files = len(_messages(settings))
-    again = send_alerts(settings)
+    again = send_alerts(settings, today=run_date())
     assert again["sent"] == 0 and again["all_clear"] == 0 and len(_messages(settings)) == n_files
     capsys.readouterr()
     assert main(["report"]) == 0

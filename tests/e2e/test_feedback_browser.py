@@ -33,7 +33,7 @@ from pipelines.alerting.run import send_alerts  # noqa: E402
 from pipelines.cli import main  # noqa: E402
 from pipelines.mail.smtp_server import free_port  # noqa: E402
 from pipelines.warehouse.schema import Feedback, Subscription  # noqa: E402
-from tests.support import chromium_or_skip
+from tests.support import chromium_or_skip, run_date
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PA_OFFICE = "labour-office-pa@example.org"
@@ -115,7 +115,7 @@ def _shot(page, name: str) -> Path:
 def test_officer_records_a_referral_in_chromium_and_the_report_shows_it(
     settings, warehouse, served, page, capsys
 ):
-    send_alerts(settings)
+    send_alerts(settings, today=run_date())
     link = _feedback_links(_mail_to(settings, PA_OFFICE))[0]
     assert link.startswith(served)  # the e-mail's link, as sent, reaches the running server
     page.goto(link)
@@ -146,7 +146,7 @@ def test_officer_records_a_referral_in_chromium_and_the_report_shows_it(
 def test_browser_keeps_the_form_and_shows_the_rule_when_a_referral_lacks_its_service(
     settings, warehouse, served, page
 ):
-    send_alerts(settings)
+    send_alerts(settings, today=run_date())
     page.goto(_feedback_links(_mail_to(settings, PA_OFFICE))[0])
     page.get_by_role("checkbox", name="Referred to protection services").check()
     page.fill("#action_date", datetime.now(UTC).date().isoformat())
@@ -165,7 +165,7 @@ def test_portuguese_subscriber_gets_the_form_in_portuguese(settings, warehouse, 
         conn.execute(
             update(Subscription.__table__).where(Subscription.email == PA_OFFICE).values(language="pt")
         )
-    send_alerts(settings)
+    send_alerts(settings, today=run_date())
     page.goto(_feedback_links(_mail_to(settings, PA_OFFICE))[0])
     assert page.locator("html").get_attribute("lang") == "pt"  # the subscriber's, not the browser's en-GB
     assert page.locator("h1").inner_text() == "O que aconteceu depois deste alerta?"
@@ -182,7 +182,7 @@ def test_portuguese_subscriber_gets_the_form_in_portuguese(settings, warehouse, 
 def test_one_click_from_list_unsubscribe_ends_the_subscription_and_a_second_says_so(
     settings, warehouse, served, page
 ):
-    send_alerts(settings)
+    send_alerts(settings, today=run_date())
     header = _mail_to(settings, PA_OFFICE)["List-Unsubscribe"]
     url = header.strip("<>")
     assert url.startswith(f"{served}/unsubscribe?token=")

@@ -23,7 +23,7 @@ from test_alert_support import outbox, skilled_run, warehouse  # noqa: F401 - fi
 from pipelines.alerting.run import send_alerts
 from pipelines.mail.smtp_server import free_port
 from pipelines.web.app import create_app
-from tests.support import chromium_or_skip
+from tests.support import chromium_or_skip, run_date
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -48,7 +48,7 @@ def _screenshot(chromium: str, url: str, name: str) -> Path:
 
 
 def test_alert_email_html_renders_in_chromium(chromium, settings, warehouse, tmp_path):
-    send_alerts(settings)
+    send_alerts(settings, today=run_date())
     (pa,) = [m for m in outbox(settings) if m["To"].addresses[0].addr_spec == "labour-office-pa@example.org"]
     html = pa.get_body(("html",)).get_content()
     png = next(p for p in pa.walk() if p.get_content_type() == "image/png").get_content()
@@ -81,7 +81,7 @@ def served(settings, warehouse):
 
 
 def test_feedback_page_renders_in_chromium(chromium, settings, served):
-    send_alerts(settings)
+    send_alerts(settings, today=run_date())
     (pa,) = [m for m in outbox(settings) if m["To"].addresses[0].addr_spec == "labour-office-pa@example.org"]
     text = pa.get_body(("plain",)).get_content()
     link = text.split("Record what was done: ")[1].split()[0]

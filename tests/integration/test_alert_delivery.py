@@ -32,6 +32,7 @@ from pipelines.alerting.subscriptions import add_subscriptions
 from pipelines.mail.smtp_server import OutboxHandler, free_port
 from pipelines.warehouse.schema import Delivery, Subscription
 from pipelines.warehouse.schema_alerts import AlertState
+from tests.support import run_date
 
 TODAY = datetime.now(UTC).date()
 
@@ -45,9 +46,9 @@ def _kinds(engine) -> dict[str, int]:
 def test_rejected_load_withholds_the_cycle_and_tells_everyone_once(settings, warehouse):
     add_loads(warehouse, status="rejected", finished=datetime.now(UTC), observation=False)
     with pytest.raises(AssessmentWithheldError, match="rejected"):
-        send_alerts(settings)
+        send_alerts(settings, today=run_date())
     with pytest.raises(AssessmentWithheldError):  # an Airflow retry: nothing sent twice
-        send_alerts(settings)
+        send_alerts(settings, today=run_date())
     messages = outbox(settings, all_clear=True)
     subjects = sorted(m["Subject"] for m in messages)
     assert len(subjects) == 4 and subjects[0].startswith("No assessment this cycle for Brazil")
@@ -68,19 +69,19 @@ def test_stale_input_withholds_the_cycle(settings, warehouse):
             update(IngestRun.__table__).values(started_at=old - timedelta(minutes=1), finished_at=old)
         )
     with pytest.raises(AssessmentWithheldError, match="days old"):
-        send_alerts(settings)
+        send_alerts(settings, today=run_date())
 
 
 def test_champion_without_skill_withholds_the_cycle(settings, warehouse, skilled_run):
     add_scores(warehouse, version="2", run_id=skilled_run["unskilled_run_id"])
     with pytest.raises(AssessmentWithheldError, match="does not beat the best naive baseline"):
-        send_alerts(settings)
+        send_alerts(settings, today=run_date())
     assert _kinds(warehouse).get("alert") is None
 
 
 def test_all_clear_is_periodic_not_every_run(settings, warehouse):
-    send_alerts(settings)
-    assert send_alerts(settings)["all_clear"] == 0  # Mato Grosso heard "all clear" today
+    send_alerts(settings, today=run_date())
+    assert send_alerts(settings, today=run_date())["all_clear"] == 0  # Mato Grosso heard "all clear" today
     later = TODAY + timedelta(days=settings.all_clear_days)
     again = send_alerts(settings, today=later)
     assert again["all_clear"] == 3 and again["sent"] == 0  # nothing new anywhere: everyone hears it
@@ -90,7 +91,7 @@ def test_all_clear_is_periodic_not_every_run(settings, warehouse):
 
 
 def test_states_are_stored_and_an_area_closes_below_the_leave_cut(settings, warehouse, skilled_run):
-    send_alerts(settings)
+    send_alerts(settings, today=run_date())
     with warehouse.connect() as conn:
         states = conn.execute(select(AlertState.__table__)).mappings().all()
     assert {(s["subscription_id"], s["area_id"], s["state"]) for s in states} == {
@@ -99,14 +100,14 @@ def test_states_are_stored_and_an_area_closes_below_the_leave_cut(settings, ware
     # SYNTHETIC version 2: Abel Figueiredo falls to 0.05 (below the 0.10 leave cut), Abaetetuba to medium.
     add_scores(warehouse, {**SCORES, "BRA.1500131": (0.05, "low"), "BRA.1500107": (0.15, "medium")}, version="2",
                run_id=skilled_run["run_id"])  # fmt: skip
-    send_alerts(settings)
+    send_alerts(settings, today=run_date())
     with warehouse.connect() as conn:
         now = {(s.subscription_id, s.area_id): s.state for s in conn.execute(select(AlertState.__table__))}
     assert now[(1, "BRA.1500131")] == "closed" and now[(1, "BRA.1500107")] == "open"
     # SYNTHETIC version 3: both high again; only the closed one enters again.
     add_scores(warehouse, {**SCORES, "BRA.1500131": (0.30, "high"), "BRA.1500107": (0.43, "high")}, version="3",
                run_id=skilled_run["run_id"])  # fmt: skip
-    send_alerts(settings)
+    send_alerts(settings, today=run_date())
     newest = [m for m in outbox(settings) if m["Subject"].endswith("1 municipality in Pará (2025)")]
     assert len(newest) == 1 and "Abel Figueiredo" in newest[0].get_body(("plain",)).get_content()
 
@@ -122,12 +123,12 @@ def test_unconfirmed_and_digest_subscriptions(settings, warehouse):
             .where(Subscription.email == "weekly@example.org")
             .values(confirmed=True)
         )
-    result = send_alerts(settings)
+    result = send_alerts(settings, today=run_date())
     assert result["confirmations"] == 1 and result["sent"] == 3
     by_to = {m["To"].addresses[0].addr_spec: m for m in outbox(settings)}
     assert by_to["weekly@example.org"]["Subject"].startswith("Weekly digest: 2 municipalities")
     assert "new@example.org" in by_to and by_to["new@example.org"]["Subject"].startswith("Confirm")
-    assert send_alerts(settings)["sent"] == 0  # same week: no second digest
+    assert send_alerts(settings, today=run_date())["sent"] == 0  # same week: no second digest
 
 
 class _FlakyHandler(OutboxHandler):
@@ -168,21 +169,21 @@ def flaky_smtp(settings):
 
 def test_transient_error_is_retried_and_permanent_rejection_recorded(settings, warehouse, flaky_smtp):
     flaky_smtp(blocked="inspection-unit@example.org")
-    result = send_alerts(settings)
+    result = send_alerts(settings, today=run_date())
     assert result["sent"] == 1 and result["rejected"] == 1  # Pará sent after a 451; national unit refused
     with warehouse.connect() as conn:
         rows = {r.recipient: r for r in conn.execute(select(Delivery.__table__))}
     assert rows["labour-office-pa@example.org"].status == "sent"
     refused = rows["inspection-unit@example.org"]
     assert refused.status == "rejected" and "550" in refused.error
-    assert send_alerts(settings)["sent"] == 0  # a rejection is not retried
+    assert send_alerts(settings, today=run_date())["sent"] == 0  # a rejection is not retried
     check = check_deliveries(settings)
     assert check["reported"] and any("rejected permanently" in p for p in check["problems"])
     assert check_deliveries(settings)["reported"] is False  # the same problems are reported once a day
 
 
 def test_delivery_check_finds_a_stuck_pending_and_a_missing_file(settings, warehouse):
-    send_alerts(settings)
+    send_alerts(settings, today=run_date())
     assert check_deliveries(settings)["problems"] == []
     with warehouse.begin() as conn:
         conn.execute(update(Delivery.__table__).where(Delivery.kind == "all_clear").values(status="pending"))
@@ -211,8 +212,8 @@ def test_webhook_posts_each_cycle_once(settings, warehouse):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         settings.webhook_url = f"http://127.0.0.1:{server.server_port}/sdg87"
-        assert send_alerts(settings)["webhook"] == "sent"
-        assert send_alerts(settings)["webhook"] == "skipped_already_sent"
+        assert send_alerts(settings, today=run_date())["webhook"] == "sent"
+        assert send_alerts(settings, today=run_date())["webhook"] == "skipped_already_sent"
     finally:
         server.shutdown()
     (only,) = received
@@ -226,7 +227,7 @@ def test_webhook_posts_each_cycle_once(settings, warehouse):
         version="2",
         run_id=only["doc"]["cycle"]["mlflow_run_id"],
     )
-    assert send_alerts(settings)["webhook"] == "failed"
+    assert send_alerts(settings, today=run_date())["webhook"] == "failed"
 
 
 def test_send_alerts_once_on_sqlite_and_postgresql(backend_settings, skilled_run):
@@ -243,7 +244,7 @@ def test_send_alerts_once_on_sqlite_and_postgresql(backend_settings, skilled_run
         add_scores(engine, run_id=skilled_run["run_id"])
         add_loads(engine)
         seed_example_subscriptions(settings)
-        first, second = send_alerts(settings), send_alerts(settings)
+        first, second = send_alerts(settings, today=run_date()), send_alerts(settings, today=run_date())
         assert (first["sent"], first["all_clear"]) == (2, 1)
         assert (second["sent"], second["all_clear"], second["skipped_already_sent"]) == (0, 0, 2)
         with engine.connect() as conn:

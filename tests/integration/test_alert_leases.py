@@ -31,6 +31,7 @@ from pipelines.alerting.subscriptions import seed_example_subscriptions
 from pipelines.mail.smtp_server import free_port
 from pipelines.warehouse.engine import make_engine
 from pipelines.warehouse.schema import Delivery
+from tests.support import run_date
 
 
 class Relay:
@@ -107,11 +108,11 @@ def test_overlapping_runs_send_each_message_once(backend_settings, skilled_run, 
         r = relay(hold_first=True)
         _use(settings, r)
         results: dict = {}
-        first = threading.Thread(target=lambda: results.update(first=send_alerts(settings)))
+        first = threading.Thread(target=lambda: results.update(first=send_alerts(settings, today=run_date())))
         first.start()
         assert r.arrived.wait(120), "the first run never reached the relay"
         # The first run is inside its first send (its row `pending`, leased): a second run starts now.
-        results["second"] = send_alerts(settings)
+        results["second"] = send_alerts(settings, today=run_date())
         r.release()
         first.join(120)
         assert not first.is_alive()
@@ -133,7 +134,7 @@ def test_a_transient_failure_does_not_skip_the_other_subscriptions(settings, war
     r = relay(refuse="labour-office-pa@example.org")
     _use(settings, r)
     with pytest.raises(DeliveryError, match="1 message"):
-        send_alerts(settings)
+        send_alerts(settings, today=run_date())
     recipients = {rcpt for _, rcpts in r.messages for rcpt in rcpts}
     assert "inspection-unit@example.org" in recipients  # the subscription after the failed one was served
     assert "labour-office-pa@example.org" not in recipients
@@ -142,12 +143,15 @@ def test_a_transient_failure_does_not_skip_the_other_subscriptions(settings, war
     failed = rows["labour-office-pa@example.org"]
     assert failed.status == "failed" and "451" in failed.error and failed.lease_owner is None
     r.refuse = ""  # the relay recovers: the next run sends the failed one, and only it
-    again = send_alerts(settings)
+    again = send_alerts(settings, today=run_date())
     assert again["resent"] == 1 and again["failed"] == 0
     assert all(n == 1 for n in r.ids().values())
 
 
-_CHILD = "from pipelines.alerting.run import send_alerts; send_alerts()"
+_CHILD = (
+    "from datetime import UTC, datetime; from pipelines.alerting.run import send_alerts; "
+    "send_alerts(today=datetime.now(UTC).date())"
+)
 
 
 def test_sender_killed_after_the_relay_accepted_resends_once_with_the_same_message_id(
@@ -178,10 +182,10 @@ def test_sender_killed_after_the_relay_accepted_resends_once_with_the_same_messa
     deadline = time.monotonic() + 30
     while datetime.now(UTC) <= row.lease_expires_at.replace(tzinfo=UTC) and time.monotonic() < deadline:
         time.sleep(0.05)
-    result = send_alerts(settings)
+    result = send_alerts(settings, today=run_date())
     assert result["resent"] == 1
     ids = r.ids()
     assert ids[accepted] == 2  # at-least-once: the relay got the message twice, with the same Message-ID
     assert all(n == 1 for mid, n in ids.items() if mid != accepted)
-    assert send_alerts(settings)["sent"] == 0  # recorded `sent` now: never again
+    assert send_alerts(settings, today=run_date())["sent"] == 0  # recorded `sent` now: never again
     assert r.ids() == ids

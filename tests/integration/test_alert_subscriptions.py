@@ -11,12 +11,12 @@ import pytest
 from fastapi.testclient import TestClient
 from test_alert_support import add_areas, outbox  # noqa: F401
 
-from pipelines.alerting.links import InsecureKeyError, LinkError, feedback_url, sign, signing_key, verify
+from pipelines.alerting.links import InsecureKeyError, LinkError, LinkSigner, sign, signing_key, verify
 from pipelines.alerting.run import send_confirmations
 from pipelines.alerting.subscriptions import SubscriptionError, add_subscriptions, read_subscription_csv
 from pipelines.cli import main
 from pipelines.web.app import create_app
-from tests.support import submit
+from tests.support import run_date, submit
 
 NEW = {"recipient_name": "Conselho Tutelar de Abaetetuba (example)", "email": "ct-abaetetuba@example.org",
        "role": "municipal child-protection board", "scope_area_id": "BRA.1500107", "language": "pt"}  # fmt: skip
@@ -36,8 +36,16 @@ def _token(message) -> str:
 def test_add_then_confirm_by_signed_link(settings, areas):
     ids = add_subscriptions([NEW], settings)["inserted"]
     assert ids == [1]
-    assert send_confirmations(settings) == {"confirmations": 1, "already_sent": 0, "failed": 0}
-    assert send_confirmations(settings) == {"confirmations": 0, "already_sent": 1, "failed": 0}  # never twice
+    assert send_confirmations(settings, today=run_date()) == {
+        "confirmations": 1,
+        "already_sent": 0,
+        "failed": 0,
+    }
+    assert send_confirmations(settings, today=run_date()) == {
+        "confirmations": 0,
+        "already_sent": 1,
+        "failed": 0,
+    }  # never twice
     (message,) = outbox(settings)
     assert message["Subject"] == "Confirme sua inscrição nos alertas sdg87 para Abaetetuba"
     assert "List-Unsubscribe" not in message  # nothing to unsubscribe from yet
@@ -49,7 +57,9 @@ def test_add_then_confirm_by_signed_link(settings, areas):
     assert page.status_code == 200 and "Inscrição confirmada" in page.text  # the subscriber reads Portuguese
     again = submit(client, ask.text)
     assert again.status_code == 410 and "já foi usado" in again.text  # single use, recorded
-    assert send_confirmations(settings)["confirmations"] == 0  # confirmed: no more opt-in mail
+    assert (
+        send_confirmations(settings, today=run_date())["confirmations"] == 0
+    )  # confirmed: no more opt-in mail
 
 
 def test_link_tokens_are_purpose_bound_and_expire(settings):
@@ -65,7 +75,7 @@ def test_link_tokens_are_purpose_bound_and_expire(settings):
     for junk in ("", "abc", "a.b.c", "%%%.%%%"):
         with pytest.raises(LinkError):
             verify(key, junk, "confirm", date(2026, 1, 1))
-    assert "/feedback?token=" in feedback_url(settings, 3, date(2026, 1, 1))
+    assert "/feedback?token=" in LinkSigner.from_settings(settings).feedback_url(3, date(2026, 1, 1))
 
 
 def test_dev_key_is_refused_for_a_public_address(settings):
@@ -73,7 +83,7 @@ def test_dev_key_is_refused_for_a_public_address(settings):
     with pytest.raises(InsecureKeyError, match="SDG87_SECRET_KEY"):
         signing_key(settings)
     with pytest.raises(InsecureKeyError):
-        send_confirmations(settings)  # refused before anything is sent
+        send_confirmations(settings, today=run_date())  # refused before anything is sent
     settings.secret_key = "a-real-secret-from-the-environment"
     assert signing_key(settings) == b"a-real-secret-from-the-environment"
 

@@ -35,10 +35,11 @@ from pipelines.alerting.run import (
 from pipelines.mail.mailer import AddressError, message_id_for
 from pipelines.mail.smtp_server import free_port
 from pipelines.warehouse.schema import Alert, Delivery, DeliveryAlert, Subscription
+from tests.support import run_date
 
 
 def test_send_alerts_delivers_one_message_per_subscription_with_areas(settings, warehouse):
-    result = send_alerts(settings)
+    result = send_alerts(settings, today=run_date())
     assert result["sent"] == 2  # Pará office and national unit; Mato Grosso has nothing high
     assert result["all_clear"] == 1 and result["skipped_already_sent"] == 0  # Mato Grosso hears "all clear"
     assert result["model_version"] == "1" and result["period"] == "2025-01-01"
@@ -87,20 +88,20 @@ def test_send_alerts_delivers_one_message_per_subscription_with_areas(settings, 
 
 
 def test_second_run_sends_nothing(settings, warehouse):
-    send_alerts(settings)
-    again = send_alerts(settings)
+    send_alerts(settings, today=run_date())
+    again = send_alerts(settings, today=run_date())
     assert again["sent"] == 0 and again["skipped_already_sent"] == 2
     assert len(outbox(settings)) == 2
     assert count(warehouse, Alert.__table__) == 4
 
 
 def test_new_model_version_sends_only_what_rose(settings, warehouse, skilled_run):
-    send_alerts(settings)
+    send_alerts(settings, today=run_date())
     # SYNTHETIC: version 2 keeps Abaetetuba high at the same p, lifts Acará from medium to high.
     add_scores(
         warehouse, {**SCORES, "BRA.1500206": (0.30, "high")}, version="2", run_id=skilled_run["run_id"]
     )
-    result = send_alerts(settings)
+    result = send_alerts(settings, today=run_date())
     assert result["model_version"] == "2" and result["sent"] == 2
     newest = [m for m in outbox(settings) if "1 municipality" in m["Subject"]]
     assert len(newest) == 2  # Pará office and national unit each hear about Acará only
@@ -113,7 +114,7 @@ def test_no_scores_is_an_error_not_silence(settings, engine):
     add_areas(engine)
     seed_example_subscriptions(settings)
     with pytest.raises(NoScoresError, match=MODEL):
-        send_alerts(settings)
+        send_alerts(settings, today=run_date())
     assert not list(settings.outbox_dir.glob("*.eml"))
 
 
@@ -132,7 +133,7 @@ def test_header_injection_address_is_refused_and_others_still_sent(settings, war
             },
         )
     with pytest.raises(AddressError, match=r"subscription 4 \(scope BRA.PA\).*line break"):
-        send_alerts(settings)
+        send_alerts(settings, today=run_date())
     recipients = {m["To"].addresses[0].addr_spec for m in outbox(settings)}
     assert recipients == {"labour-office-pa@example.org", "inspection-unit@example.org"}
     assert count(warehouse, Delivery.__table__, Delivery.__table__.c.subscription_id == 4) == 0
@@ -141,7 +142,7 @@ def test_header_injection_address_is_refused_and_others_still_sent(settings, war
 def test_server_down_then_up_delivers_once_with_the_same_message_id(settings, warehouse):
     settings.smtp_host, settings.smtp_port = "127.0.0.1", free_port()  # nothing listens there
     with pytest.raises(DeliveryError, match="3 message"):  # every subscription tried, none stopped the rest
-        send_alerts(settings)
+        send_alerts(settings, today=run_date())
     with warehouse.connect() as conn:
         failed = conn.execute(select(Delivery.__table__)).mappings().all()
     assert len(failed) == 3
@@ -149,23 +150,23 @@ def test_server_down_then_up_delivers_once_with_the_same_message_id(settings, wa
     assert not list(settings.outbox_dir.glob("*.eml"))
 
     settings.smtp_host = None  # the server is back (the embedded one)
-    result = send_alerts(settings)
+    result = send_alerts(settings, today=run_date())
     assert result["resent"] == 2 and result["sent"] == 2 and result["all_clear"] == 1
     ids = [m["Message-ID"] for m in outbox(settings, all_clear=True)]
     assert sorted(ids) == sorted(message_id_for(f["delivery_key"], settings.mail_from) for f in failed)
-    assert send_alerts(settings)["sent"] == 0
+    assert send_alerts(settings, today=run_date())["sent"] == 0
     assert len(outbox(settings, all_clear=True)) == 3
 
 
 def test_pending_left_by_a_crash_is_sent_once_later(settings, warehouse):
     settings.smtp_host, settings.smtp_port = "127.0.0.1", free_port()
     with pytest.raises(DeliveryError):
-        send_alerts(settings)
+        send_alerts(settings, today=run_date())
     with warehouse.begin() as conn:  # a crash after writing "pending" never gets to record "failed"
         conn.execute(update(Delivery.__table__).values(status="pending", error=None))
     settings.smtp_host = None
-    assert send_alerts(settings)["resent"] == 2
-    assert send_alerts(settings)["sent"] == 0
+    assert send_alerts(settings, today=run_date())["resent"] == 2
+    assert send_alerts(settings, today=run_date())["sent"] == 0
     subjects = [m["Subject"] for m in outbox(settings)]
     assert len(subjects) == 2 and len(set(subjects)) == 2
 
@@ -228,7 +229,7 @@ def test_list_unsubscribe_is_sent_raw_for_one_click_clients(settings, warehouse)
     RFC 2047-encoded value, so the raw bytes are read."""
     settings.public_url = "https://alerts.example.org"
     settings.secret_key = "a-real-secret-for-this-test-0123"
-    send_alerts(settings)
+    send_alerts(settings, today=run_date())
     raws = [p.read_bytes() for p in sorted(settings.outbox_dir.glob("*.eml"))]
     assert len(raws) == 3
     for raw in raws:

@@ -37,7 +37,7 @@ from pipelines.settings import DEV_SECRET_KEY
 from pipelines.warehouse.schema import Alert, Area, Subscription
 from pipelines.warehouse.schema_world import CountryEstimate
 from pipelines.web.app import create_app
-from tests.support import chromium_or_skip
+from tests.support import chromium_or_skip, run_date
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PARA = {"Abaetetuba", "Abel Figueiredo", "Acará"}
@@ -52,7 +52,7 @@ def links(settings, warehouse) -> dict[str, str]:
                         "role": "state labour office", "scope_area_id": "BRA.MT", "min_class": "medium"}], settings)  # fmt: skip
     with warehouse.begin() as conn:
         conn.execute(update(Subscription.__table__).where(Subscription.email == "mt-medium@example.org").values(confirmed=True))  # fmt: skip
-    send_alerts(settings)
+    send_alerts(settings, today=run_date())
     found = {}
     for message in outbox(settings):
         text = message.get_body(("plain",)).get_content()
@@ -305,7 +305,7 @@ def test_scoping_holds_on_both_backends(backend_settings, skilled_run):
     engine = make_engine(settings.warehouse_url)
     add_areas(engine), add_scores(engine, run_id=skilled_run["run_id"]), add_loads(engine)
     seed_example_subscriptions(settings)
-    send_alerts(settings)
+    send_alerts(settings, today=run_date())
     engine.dispose()
     client = _client(settings)
     pa = sign(DEV_SECRET_KEY.encode(), "dashboard", "BRA.PA", date.today() + timedelta(days=9))

@@ -19,7 +19,7 @@ from pipelines.brazil.inputs import load_feedback
 from pipelines.cli import main
 from pipelines.warehouse.schema import Alert, Feedback
 from pipelines.web.app import create_app
-from tests.support import form_of, submit
+from tests.support import form_of, run_date, submit
 
 TODAY = datetime.now(UTC).date()
 
@@ -36,7 +36,7 @@ def _links(settings) -> dict[str, str]:
 
 @pytest.fixture
 def sent(settings, warehouse):
-    send_alerts(settings)
+    send_alerts(settings, today=run_date())
     return _links(settings)
 
 
@@ -109,8 +109,8 @@ def test_csv_import_is_all_or_nothing_and_idempotent(settings, warehouse, sent, 
     good.write_text("alert_id,outcome,action_date,service,confirmed_cases,note\n"
                     f"{ids[0]},inspection,{TODAY},,,\n{ids[0]},confirmed,{TODAY},,2,\n"
                     f"{ids[1]},false_alarm,,,,\n", encoding="utf-8")  # fmt: skip
-    assert import_feedback(good, settings) == {"rows": 3, "alerts": 2}
-    assert import_feedback(good, settings) == {"rows": 3, "alerts": 2}
+    assert import_feedback(good, settings, today=run_date()) == {"rows": 3, "alerts": 2}
+    assert import_feedback(good, settings, today=run_date()) == {"rows": 3, "alerts": 2}
     with warehouse.connect() as conn:
         assert len(conn.execute(select(Feedback.feedback_id)).all()) == 3
         labels = load_feedback(conn)  # what the next training reads
@@ -119,11 +119,11 @@ def test_csv_import_is_all_or_nothing_and_idempotent(settings, warehouse, sent, 
     bad = tmp_path / "bad.csv"
     bad.write_text(f"alert_id,outcome,confirmed_cases\n{ids[2]},confirmed,-1\nx,referred,\n{ids[2]},maybe,\n")
     with pytest.raises(FeedbackError, match="3 bad row"):
-        import_feedback(bad, settings)
+        import_feedback(bad, settings, today=run_date())
     unknown = tmp_path / "unknown.csv"
     unknown.write_text("alert_id,outcome\n999999,false_alarm\n")
     with pytest.raises(FeedbackError, match="unknown alert"):
-        import_feedback(unknown, settings)
+        import_feedback(unknown, settings, today=run_date())
     assert main(["feedback", "import", str(good)]) == 0
 
 
@@ -167,7 +167,7 @@ def test_the_emails_own_csv_imports_with_outcomes_added(settings, warehouse, sen
              *(f"{r},,,," for r in rows if r != first)]  # fmt: skip
     returned = tmp_path / "returned.csv"
     returned.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
-    assert import_feedback(returned, settings) == {"rows": 2, "alerts": 1}
+    assert import_feedback(returned, settings, today=run_date()) == {"rows": 2, "alerts": 1}
     with warehouse.connect() as conn:
         outcomes = conn.execute(select(Feedback.outcome, Feedback.confirmed_cases)).all()
     assert sorted(outcomes, key=str) == sorted([("referred", None), ("confirmed", 3)], key=str)
@@ -182,7 +182,7 @@ def test_import_reports_every_problem_of_the_file_in_one_pass(settings, warehous
     bad.write_text(f"alert_id,outcome,action_date,service\n999999,false_alarm,,\n"
                    f"{ids[0]},referred,{before},CREAS\n{ids[1]},maybe,,\n", encoding="utf-8")  # fmt: skip
     with pytest.raises(FeedbackError) as err:
-        import_feedback(bad, settings)
+        import_feedback(bad, settings, today=run_date())
     message = str(err.value)
     assert message.startswith("3 bad row(s), nothing imported")
     assert f"{bad}:2: unknown alert id 999999" in message

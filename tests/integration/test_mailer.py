@@ -89,3 +89,25 @@ def test_injection_in_recipient_or_name_never_builds_a_message():
         _build(recipient="officer@example.org\r\nBcc: victim@example.org")
     with pytest.raises(AddressError, match="recipient name"):
         _build(name="Officer\r\nBcc: victim@example.org")
+
+
+def test_operator_message_is_one_shape_for_ingest_and_alert_cycle(tmp_path):
+    from pipelines.mail.operator_notice import operator_message
+
+    msg = operator_message(
+        sender="sdg87 alerts <alerts@sdg87.invalid>",
+        recipient="operator@example.org",
+        key="cd" * 32,
+        subject="[sdg87] ingest brazil_areas failed: format",
+        text="plain body, synthetic",
+        html="<pre>plain body, synthetic</pre>",
+        sent_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    assert str(msg["To"]) == "sdg87 operator <operator@example.org>"
+    assert msg["Message-ID"] == "<" + "cd" * 20 + "@sdg87.invalid>"
+    assert msg["List-Unsubscribe"] is None and msg["Auto-Submitted"] == "auto-generated"
+    with pytest.raises(AddressError):
+        operator_message(
+            sender="alerts@sdg87.invalid", recipient="not an address", key="cd" * 32, subject="s",
+            text="t", html="<p>t</p>", sent_at=datetime(2026, 1, 1, tzinfo=UTC),
+        )  # fmt: skip

@@ -19,6 +19,7 @@ from pipelines.alerting.personal_data import prune_outbox
 from pipelines.alerting.run import send_alerts
 from pipelines.cli import main
 from pipelines.warehouse.schema import Alert, Delivery, Feedback, Subscription
+from tests.support import run_date
 
 PA = "labour-office-pa@example.org"
 
@@ -31,7 +32,7 @@ def _everything(engine) -> str:
 
 
 def test_erase_removes_address_and_name_but_keeps_the_counts(settings, warehouse, capsys):
-    send_alerts(settings)
+    send_alerts(settings, today=run_date())
     with warehouse.begin() as conn:
         alert_id = conn.execute(select(Alert.alert_id).order_by(Alert.alert_id)).scalars().first()
         record_feedback(conn, [FeedbackEntry(alert_id, "false_alarm")], "web", "state labour office (x)")
@@ -54,12 +55,12 @@ def test_erase_removes_address_and_name_but_keeps_the_counts(settings, warehouse
     assert after == before  # alerts, deliveries, feedback and the (anonymous) subscription all remain
     assert sub.email.endswith("@erased.invalid") and sub.recipient_name == "" and not sub.active
     assert sub.role == "state labour office" and sub.scope_area_id == "BRA.PA"
-    assert send_alerts(settings)["subscriptions"] == 2  # nothing is ever sent to it again
+    assert send_alerts(settings, today=run_date())["subscriptions"] == 2  # nothing is ever sent to it again
     assert main(["subscriptions", "erase", "nobody@example.org"]) == 1
 
 
 def test_the_outbox_keeps_files_only_for_the_retention_period(settings, warehouse):
-    send_alerts(settings)
+    send_alerts(settings, today=run_date())
     files = sorted(settings.outbox_dir.glob("*.eml"))
     assert len(files) == 3
     later = datetime.now(UTC) + timedelta(days=settings.outbox_retention_days + 1)
@@ -72,5 +73,5 @@ def test_the_outbox_keeps_files_only_for_the_retention_period(settings, warehous
     undated.write_bytes(b"To: someone@example.org\r\n\r\nold\r\n")
     stamp = (datetime.now(UTC) - timedelta(days=100)).timestamp()
     os.utime(undated, (stamp, stamp))
-    assert send_alerts(settings)["outbox_pruned"] == 2
+    assert send_alerts(settings, today=run_date())["outbox_pruned"] == 2
     assert not old.exists() and not undated.exists()

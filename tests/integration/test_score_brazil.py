@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 
 from features.catalog import FEATURE_LABELS
 from models.drivers import SIZE_FEATURES
+from models.risk_fit import fit_risk_model
 from pipelines.brazil.features import build_brazil_features
 from pipelines.brazil.score import NoChampionError, score_brazil
-from pipelines.brazil.train import fit_risk_model, promote_brazil, train_brazil
+from pipelines.brazil.train import promote_brazil, train_brazil
 from pipelines.settings import Settings
 from pipelines.warehouse.engine import make_engine
 from pipelines.warehouse.schema import Score

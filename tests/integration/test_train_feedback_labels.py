@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import insert
 
+from features.training_inputs import as_published_inputs
 from pipelines.brazil.features import build_brazil_features
-from pipelines.brazil.inputs import as_published_inputs, latest_edition_inputs, load_raw_inputs
+from pipelines.brazil.inputs import latest_edition_inputs, load_raw_inputs
 from pipelines.warehouse.engine import make_engine
 from pipelines.warehouse.schema import Alert, Feedback, Subscription
 from tests.integration.test_features_brazil import ingest_slice

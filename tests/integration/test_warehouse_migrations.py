@@ -82,3 +82,20 @@ def test_upsert_and_replace_partition_are_idempotent(backend_settings):
 def test_replace_partition_refuses_rows_outside_the_partition(settings, engine):
     with pytest.raises(ValueError, match="outside partition"), engine.begin() as conn:
         replace_partition(conn, Score.__table__, {"model_version": "2"}, [_score()])
+
+
+def test_read_frame_keeps_selected_columns_in_order_with_or_without_rows(backend_settings):
+    from pipelines.sql_files import query
+    from pipelines.warehouse.frames import read_frame
+
+    t = Score.__table__
+    engine = make_engine(backend_settings.warehouse_url)
+    with engine.begin() as conn:
+        empty = read_frame(conn, select(t.c.p, t.c.area_id))
+        conn.execute(t.insert(), [_score(), _score(area_id="BRA.1500206", p=0.7, p_hi=0.9)])
+        rows = read_frame(conn, select(t.c.p, t.c.area_id).where(t.c.p > 0.5))
+        latest = read_frame(conn, query("alerts_latest_cycle"), {"model_name": "m"})
+    engine.dispose()
+    assert list(empty.columns) == ["p", "area_id"] and empty.empty
+    assert rows.to_dict("records") == [{"p": 0.7, "area_id": "BRA.1500206"}]
+    assert len(latest) == 1 and "model_version" in latest.columns

@@ -15,12 +15,12 @@ from sqlalchemy import select, update
 from test_alert_support import outbox, skilled_run, warehouse  # noqa: F401 - fixtures
 
 from alerts.i18n import texts
-from pipelines.alerting.links import confirm_url
+from pipelines.alerting.links import LinkSigner
 from pipelines.alerting.run import send_alerts
 from pipelines.alerting.subscriptions import add_subscriptions
 from pipelines.warehouse.schema import Subscription
 from pipelines.web.app import create_app
-from tests.support import submit
+from tests.support import run_date, submit
 
 TODAY = datetime.now(UTC).date()
 PA_OFFICE = "labour-office-pa@example.org"
@@ -46,7 +46,7 @@ def _html(text: str) -> str:
 
 @pytest.fixture
 def feedback_token(settings, warehouse) -> str:
-    send_alerts(settings)
+    send_alerts(settings, today=run_date())
     (pa,) = [m for m in outbox(settings) if m["To"].addresses[0].addr_spec == PA_OFFICE]
     return re.findall(r"/feedback\?token=(\S+)", pa.get_body(("plain",)).get_content())[0]
 
@@ -111,7 +111,10 @@ def test_confirm_and_unsubscribe_in_the_subscribers_language(
            "role": "municipal child-protection board", "scope_area_id": "BRA.1500107", "language": language}  # fmt: skip
     (subscription_id,) = add_subscriptions([row], settings)["inserted"]
     client = TestClient(create_app(settings))
-    ask = client.get(confirm_url(settings, subscription_id, TODAY), headers={"Accept-Language": "en"})
+    ask = client.get(
+        LinkSigner.from_settings(settings).confirm_url(subscription_id, TODAY),
+        headers={"Accept-Language": "en"},
+    )
     page = submit(client, ask.text)
     assert page.status_code == 200 and confirmed in page.text and row["email"] in page.text
     assert (
@@ -182,5 +185,7 @@ def test_names_in_pages_are_escaped_in_every_language(settings, warehouse):
             .where(Subscription.subscription_id == subscription_id)
             .values(scope_area_id="<b>x</b>")
         )
-    page = TestClient(create_app(settings)).get(confirm_url(settings, subscription_id, TODAY))
+    page = TestClient(create_app(settings)).get(
+        LinkSigner.from_settings(settings).confirm_url(subscription_id, TODAY)
+    )
     assert "<b>x</b>" not in page.text and "&lt;b&gt;x&lt;/b&gt;" in page.text

@@ -36,6 +36,7 @@ from pipelines.settings import DEV_SECRET_KEY
 from pipelines.warehouse.schema import Alert, Feedback
 from pipelines.warehouse.schema_links import FeedbackRevision
 from pipelines.web.security import CSP
+from tests.support import run_date
 
 SECRET = "test-secret-key-0123456789abcdef"  # this test's own; never the development key
 SDG87 = str(Path(sys.executable).with_name("sdg87"))
@@ -98,7 +99,7 @@ def server(settings, warehouse, monkeypatch):
     monkeypatch.setenv("SDG87_RATE_LIMIT_PER_MINUTE", "1000")
     monkeypatch.setenv("SDG87_MLFLOW_TRACKING_URI", settings.mlflow_tracking_uri)
     settings.public_url, settings.secret_key = base, SECRET
-    send_alerts(settings)
+    send_alerts(settings, today=run_date())
     process = _start(dict(os.environ))
     try:
         _wait_until_up(port, process)

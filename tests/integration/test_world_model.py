@@ -22,12 +22,12 @@ from pipelines.tracking import CHALLENGER, CHAMPION
 from pipelines.warehouse.engine import make_engine, migrate
 from pipelines.warehouse.schema_world import CountryEstimate
 from pipelines.world.artifacts.map import DPI, FIGSIZE
+from pipelines.world.forecast import score_world
 from pipelines.world.steps import (
     EXPERIMENT,
     MODEL_NAME,
     promote_world,
     publish_world_estimates,
-    score_world,
     train_world,
 )
 from tests.conftest import SAMPLE_DATA
