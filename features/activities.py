@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from features.events import EMPLOYER_LIST_PREFIX
 from features.spatial import neighbour_sum
 
-ACTIVITY_PREFIX = "fl_employer_list_activity_"
+ACTIVITY_PREFIX = f"{EMPLOYER_LIST_PREFIX}activity_"
 ACTIVITY_GROUPS = ("agriculture", "forestry_charcoal", "mining", "construction")
 ACTIVITY_COLUMNS = ["area_id", "year", "group"]
 ACTIVITY_FEATURES = tuple(

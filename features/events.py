@@ -13,8 +13,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-EVENTS_CODE = "fl_employer_list_events"
-WORKERS_CODE = "fl_employer_list_workers"
+EMPLOYER_LIST_PREFIX = "fl_employer_list_"  # every indicator the employer list publishes
+EVENTS_CODE = f"{EMPLOYER_LIST_PREFIX}events"
+WORKERS_CODE = f"{EMPLOYER_LIST_PREFIX}workers"
 EVENT_COLUMNS = ["area_id", "year", "events", "workers"]
 
 

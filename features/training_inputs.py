@@ -18,6 +18,7 @@ from features.asof import known_on, with_years
 from features.brazil import build_feature_panel
 from features.errors import MissingInputError
 from features.events import (
+    EMPLOYER_LIST_PREFIX,
     EVENTS_CODE,
     FEEDBACK_COLUMNS,
     WORKERS_CODE,
@@ -62,14 +63,16 @@ def labels_for(observations: pd.DataFrame, area_ids, first: int, last: int) -> p
 
 def as_published_inputs(raw: RawInputs, as_of: date, last_feature_year: int | None = None) -> TrainingInputs:
     """Features and labels rebuilt keeping only employer-list and inspection-record rows whose edition
-    (``vintage``) was published on or before ``as_of``; other sources keep their own as-of rules (features.asof). Feedback
+    (``vintage``) was published on or before ``as_of`` (every ``fl_employer_list_*`` indicator); other sources keep their own as-of rules (features.asof). Feedback
     adds a positive label only when its confirmation was known on or before ``as_of``.
 
     Feature years run from the first label year + 1 to ``last_feature_year`` (default: last label + 1).
     Raises :class:`MissingInputError` when no edition was published by ``as_of``.
     """
     observations = raw.observations
-    by_edition = observations["indicator_code"].isin([EVENTS_CODE, WORKERS_CODE, *INSPECTION_CODES])
+    # every indicator the employer list publishes (events, workers, activity flags) and the inspection record
+    codes = observations["indicator_code"].astype(str)
+    by_edition = codes.str.startswith(EMPLOYER_LIST_PREFIX) | codes.isin(INSPECTION_CODES)
     kept = pd.concat(
         [observations.loc[~by_edition], known_on(observations.loc[by_edition], as_of)]
     ).sort_index()

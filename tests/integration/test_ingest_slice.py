@@ -5,8 +5,10 @@ from __future__ import annotations
 from pipelines.ingest import SOURCE_FAMILIES, run_source, slice_sample
 from tests.conftest import SAMPLE_DATA
 
-# Real rows of the employer-list file whose IBGE code starts with 15 (PA) or 51 (MT).
+# Real rows of the employer-list file whose IBGE code starts with 15 (PA) or 51 (MT), and the activity
+# groups (agriculture 01, forestry 02, mining 05-09, construction 41-43) their CNAE divisions fall in.
 EMPLOYER_ROWS_PA_MT = 41
+ACTIVITY_FLAGS_PA_MT = 35
 
 
 def test_brazil_family_loads_a_two_state_slice(tmp_path, backend_settings):
@@ -17,7 +19,7 @@ def test_brazil_family_loads_a_two_state_slice(tmp_path, backend_settings):
     municipalities = 144 + 141
     assert rows["brazil_areas"] == 1 + 2 + municipalities
     assert rows["brazil_population"] == municipalities * 10
-    assert rows["brazil_employer_list"] == 2 * EMPLOYER_ROWS_PA_MT
+    assert rows["brazil_employer_list"] == 2 * EMPLOYER_ROWS_PA_MT + ACTIVITY_FLAGS_PA_MT
     assert 0 < rows["brazil_census"] < 417_375
     again = {name: run_source(name, settings=settings)["status"] for name in SOURCE_FAMILIES["brazil"]}
     assert set(again.values()) == {"unchanged"}
