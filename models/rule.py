@@ -7,12 +7,12 @@ that column (training rows of several label years), else over the whole frame (o
 Probabilities come from a monotone map of the score fitted on the training labels, so the rule can be
 calibrated, compared on log-loss and registered like any other model; its ranking stays the rule's. The map
 is binned isotonic regression on the log-odds scale: the training rows sorted by score are cut into bins of
-at least ``min_rows`` rows, each bin's event rate is smoothed ((events + 0.5) / (rows + 1)), made
-non-decreasing by pool-adjacent-violators, and the log-odds are interpolated linearly between the bins'
-mean scores (flat beyond them) plus a tiny slope that keeps the order strict. A straight logistic line in
+at least ``min_rows`` rows (a logistic line when that gives fewer than ten bins), each bin's event rate is
+smoothed ((events + 0.5) / (rows + 1)), made non-decreasing by pool-adjacent-violators, and the log-odds
+are interpolated linearly between the bins' mean scores (flat beyond them) plus a tiny slope that keeps the order strict. A straight logistic line in
 the score cannot do this: the score's top half-percent carries event rates ten times the next percent, and
-a line through all of them understates the top (its highest probability stayed below a quarter of the rate
-observed there). See ADR 0045.
+a line through all of them understates the top (its highest probability was under half the rate observed
+there). See ADR 0045.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.isotonic import IsotonicRegression
+from sklearn.linear_model import LogisticRegression
 
 RULE_INPUTS = ["events_past", "log_population"]
 TIE_SLOPE = 1e-6  # log-odds per unit of score added everywhere, so equal bins never tie distinct scores
@@ -36,15 +37,24 @@ def rule_score(frame: pd.DataFrame, columns: list[str] = RULE_INPUTS) -> np.ndar
     return ranks.sum(axis=1).to_numpy(dtype="float64")
 
 
+MIN_BINS = 10  # fewer bins than this (under 2,500 training rows at 250 a bin): the logistic line instead
+
+
 def fit_monotone_logit(score, y, min_rows: int = 250, max_bins: int = 1000) -> tuple[np.ndarray, np.ndarray]:
     """``(knots, logits)`` of the binned isotonic map: bin mean scores and their non-decreasing log-odds.
 
-    ``score`` and ``y`` (0/1) are the training rows; bins hold at least ``min_rows`` rows each (one bin when
-    there are fewer), at most ``max_bins`` bins."""
+    ``score`` and ``y`` (0/1) are the training rows; bins hold at least ``min_rows`` rows each, at most
+    ``max_bins`` bins. With fewer than :data:`MIN_BINS` bins (a regional slice) a handful of bins would
+    flatten the ranking's top, so the map is the logistic line through the rule's whole range (knots 0
+    and 2), fitted nearly unpenalised and never decreasing."""
     score = np.asarray(score, dtype="float64")
     y = np.asarray(y, dtype="float64")
-    order = np.argsort(score, kind="stable")
     n_bins = int(np.clip(len(score) // max(min_rows, 1), 1, max_bins))
+    if n_bins < MIN_BINS:
+        lr = LogisticRegression(C=1e6, max_iter=1000).fit(score.reshape(-1, 1), y.astype("int64"))
+        w, c = max(float(lr.coef_[0, 0]), 0.0), float(lr.intercept_[0])
+        return np.array([0.0, 2.0]), np.array([c, c + 2.0 * w])
+    order = np.argsort(score, kind="stable")
     chunks = np.array_split(order, n_bins)
     knots = np.array([score[c].mean() for c in chunks])
     rows = np.array([len(c) for c in chunks], dtype="float64")

@@ -165,3 +165,18 @@ def test_rule_probabilities_follow_a_steep_top_instead_of_a_line():
     assert gap < 0.5 * gap_line and p.max() > 0.25
     assert abs(p[~top].mean() - y[~top].mean()) < 0.005
     assert np.all(np.diff(p[np.argsort(rule_score(frame), kind="stable")]) >= 0)
+
+
+def test_rule_on_few_rows_is_the_logistic_line():
+    """Under ten bins of training rows the map is a straight line over the score's range: a few wide bins
+    would flatten the top of a regional slice's ranking."""
+    rng = np.random.default_rng(8)
+    frame = pd.DataFrame({"events_past": rng.random(1200), "log_population": rng.random(1200)})
+    score = rule_score(frame)
+    y = (rng.random(1200) < 0.01 + 0.1 * (score / 2) ** 4).astype(int)
+    rule = PastEventsPopulationRule().fit(frame, y)
+    assert rule.knots_.tolist() == [0.0, 2.0] and rule.coef_ > 0
+    line = LogisticRegression(C=1e6, max_iter=1000).fit(score.reshape(-1, 1), y)
+    np.testing.assert_allclose(
+        rule.predict_proba(frame)[:, 1], line.predict_proba(score.reshape(-1, 1))[:, 1], rtol=1e-4
+    )
