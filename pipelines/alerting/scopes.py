@@ -53,12 +53,17 @@ def feed(area_id: str) -> str:
 
 def country_feed(subs: pd.DataFrame) -> pd.DataFrame:
     """The subscriptions that receive country-level alerts (scope a country, ``BRA`` included)."""
-    return subs.loc[subs["scope_area_id"].map(feed).str.contains("country")]
+    return subs.loc[_feeds(subs).str.contains("country")]
 
 
 def area_feed(subs: pd.DataFrame) -> pd.DataFrame:
     """The subscriptions that receive Brazil's area alerts (``BRA`` and the areas inside it)."""
-    return subs.loc[subs["scope_area_id"].map(feed).str.startswith("area")]
+    return subs.loc[_feeds(subs).str.startswith("area")]
+
+
+def _feeds(subs: pd.DataFrame) -> pd.Series:
+    """The :func:`feed` of each subscription, as text even when there is none (an empty frame)."""
+    return subs["scope_area_id"].map(feed).astype("string")
 
 
 def _folded(text: str) -> str:
