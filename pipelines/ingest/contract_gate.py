@@ -49,7 +49,15 @@ def _published_boundaries(engine: Engine) -> pd.DataFrame:
         rows = conn.execute(query("ingest_published_boundaries")).all()
     return pd.DataFrame(
         rows,
-        columns=["area_id", "level", "centroid_lon", "centroid_lat", "area_km2", "geometry_simplified_wkb"],
+        columns=[
+            "area_id",
+            "level",
+            "study",
+            "centroid_lon",
+            "centroid_lat",
+            "area_km2",
+            "geometry_simplified_wkb",
+        ],
     )
 
 
@@ -97,7 +105,12 @@ def area_violations(
             rules.parent_outside_share,
         )
     if not accept_change:
-        previous = published[["area_id", "centroid_lon", "centroid_lat", "area_km2"]]
+        # History is what this study published: a placeholder another study inserted while the area was
+        # absent (world_areas inserts BRA until brazil_areas owns it) is no earlier version of this boundary.
+        studies = set(frame["study"].dropna()) if "study" in frame.columns else set(published["study"])
+        previous = published.loc[
+            published["study"].isin(studies), ["area_id", "centroid_lon", "centroid_lat", "area_km2"]
+        ]
         own = frame.loc[~frame["area_id"].isin(keep_existing)]
         out += history_violations(own, previous, rules.max_shift_km, rules.max_area_change)
         if out and out[-1].rule.startswith("boundary"):

@@ -23,3 +23,14 @@ def test_brazil_family_loads_a_two_state_slice(tmp_path, backend_settings):
     assert 0 < rows["brazil_census"] < 417_375
     again = {name: run_source(name, settings=settings)["status"] for name in SOURCE_FAMILIES["brazil"]}
     assert set(again.values()) == {"unchanged"}
+
+
+def test_brazil_areas_replace_the_world_placeholder_of_brazil(tmp_path, settings):
+    """The world countries may load first and insert ``BRA`` (Natural Earth's outline) while Brazil's own
+    boundaries are absent; a regional slice's Brazil (two states) then replaces it. That placeholder is
+    not an earlier version of Brazil's boundary, so the boundary-change rule does not compare with it."""
+    data = tmp_path / "data"
+    slice_sample(SAMPLE_DATA, data, ["PA", "MT"])
+    sliced = settings.model_copy(update={"data_dir": data})
+    assert run_source("world_areas", settings=sliced)["status"] == "published"
+    assert run_source("brazil_areas", settings=sliced)["status"] == "published"
