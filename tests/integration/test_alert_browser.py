@@ -11,18 +11,13 @@ from __future__ import annotations
 
 import base64
 import subprocess
-import threading
-import time
 from pathlib import Path
 
 import pytest
-import uvicorn
 from matplotlib.image import imread
-from test_alert_support import outbox, skilled_run, warehouse  # noqa: F401 - fixtures
+from test_alert_support import outbox, served, skilled_run, warehouse  # noqa: F401 - fixtures
 
 from pipelines.alerting.run import send_alerts
-from pipelines.mail.smtp_server import free_port
-from pipelines.web.app import create_app
 from tests.support import chromium_or_skip, run_date
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -62,22 +57,6 @@ def test_alert_email_html_renders_in_chromium(chromium, settings, warehouse, tmp
     assert pixels.shape[1] == 900 and pixels.std() > 0.05  # not a blank page
     dom = _browser(chromium, "--dump-dom", page.as_uri()).stdout
     assert "Abaetetuba" in dom and "Record what was done" in dom and "naturalWidth" not in dom
-
-
-@pytest.fixture
-def served(settings, warehouse):
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
 
 
 def test_feedback_page_renders_in_chromium(chromium, settings, served):

@@ -7,6 +7,8 @@ for these tests. Test modules import the fixtures by name (``from test_alert_sup
 from __future__ import annotations
 
 import json
+import threading
+import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from email import policy
@@ -14,11 +16,14 @@ from email.parser import BytesParser
 
 import pytest
 import shapely
+import uvicorn
 from sqlalchemy import func, insert, select
 
 from alerts.i18n import LANGUAGES, texts
 from pipelines.alerting.subscriptions import seed_example_subscriptions
+from pipelines.mail.smtp_server import free_port
 from pipelines.warehouse.schema import Area, Indicator, IngestRun, Observation, Score
+from pipelines.web.app import create_app
 
 MODEL = "sdg87-brazil-forced-labour"
 Y2025 = date(2025, 1, 1)
@@ -159,3 +164,20 @@ def outbox(settings, all_clear: bool = False):
 def count(engine, table, *where):
     with engine.connect() as conn:
         return conn.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
+
+
+@pytest.fixture
+def served(settings, warehouse):
+    """The web app on a free loopback port in a thread, once it has started: its base URL."""
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)

@@ -14,25 +14,21 @@ import csv
 import io
 import json
 import subprocess
-import threading
-import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import shapely
-import uvicorn
 from fastapi.testclient import TestClient
 from matplotlib.image import imread
 from sqlalchemy import insert, select, update
-from test_alert_support import MODEL, outbox, skilled_run, warehouse  # noqa: F401 - fixtures
+from test_alert_support import MODEL, outbox, served, skilled_run, warehouse  # noqa: F401 - fixtures
 
 from pipelines.alerting.feedback import FeedbackEntry, record_feedback
 from pipelines.alerting.links import sign
 from pipelines.alerting.run import send_alerts
 from pipelines.alerting.subscriptions import add_subscriptions
-from pipelines.mail.smtp_server import free_port
 from pipelines.settings import DEV_SECRET_KEY
 from pipelines.warehouse.schema import Alert, Area, Subscription
 from pipelines.warehouse.schema_world import CountryEstimate
@@ -239,22 +235,6 @@ def test_openapi_documents_the_api(settings, links):
     spec = _client(settings).get("/api/v1/openapi.json").json()
     assert {"/scope", "/alerts", "/scores", "/areas/{area_id}", "/states", "/countries"} <= set(spec["paths"])
     assert spec["info"]["title"] == "sdg87 read-only API"
-
-
-@pytest.fixture
-def served(settings, warehouse):
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
 
 
 def _browser(chromium: str, *args: str) -> subprocess.CompletedProcess:
