@@ -8,8 +8,11 @@ areas without one get ``rc-none``. ``outlined`` areas are drawn last with the ex
 
 Projection: equirectangular with longitudes scaled by the cosine of the middle latitude, so shapes near
 the map's centre keep their proportions (fine for orientation, not for comparing areas). Shapes are
-simplified to half a pixel of the drawn width and coordinates written in whole tenths of a pixel, so a
-state's map stays a few hundred kilobytes at most. The same input gives the same text.
+simplified to half a pixel of the drawn width. The drawing's user unit is a tenth of a pixel (the
+``viewBox`` is ``10 × width`` wide, so stroke widths in the stylesheet are in tenths of a pixel too); each
+ring is written as its first point and then whole-unit steps (``M x y l dx dy …z``), points that round
+onto the previous one dropped. A state's map is a few tens of kilobytes, the whole of Brazil's 5,570
+municipalities a few hundred. The same input gives the same text.
 """
 
 from __future__ import annotations
@@ -18,8 +21,11 @@ import html
 import math
 from collections.abc import Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 import shapely
+
+UNITS_PER_PIXEL = 10
 
 
 def _rings(geometry) -> list:
@@ -31,6 +37,20 @@ def _rings(geometry) -> list:
         rings.append(polygon.exterior)
         rings.extend(polygon.interiors)
     return rings
+
+
+def _ring_path(points: np.ndarray) -> str:
+    """``M x y l dx dy … z`` of one ring given as integer user-unit points (closing point included)."""
+    keep = np.ones(len(points), dtype=bool)
+    keep[1:] = np.any(points[1:] != points[:-1], axis=1)
+    points = points[keep]
+    if len(points) > 1 and (points[-1] == points[0]).all():
+        points = points[:-1]
+    steps = np.diff(points, axis=0).ravel()
+    start = f"M{points[0, 0]} {points[0, 1]}"
+    if not len(steps):
+        return start + "z"
+    return f"{start}l{' '.join(map(str, steps.tolist())).replace(' -', '-')}z"
 
 
 def svg_map(
@@ -56,15 +76,15 @@ def svg_map(
     scale = width / span_x
     height = max(1, round(span_y * scale))
     shapes = shapely.simplify(shapes, 0.5 / scale, preserve_topology=True)
+    unit = scale * UNITS_PER_PIXEL
     marked, names = set(outlined), names or {}
     plain_paths, outlined_paths = [], []
     for area_id, shape in zip(usable["area_id"], shapes, strict=True):
         parts = []
         for ring in _rings(shape):
-            xs = ((c[0] - min_x) * kx * scale for c in ring.coords)
-            ys = ((max_y - c[1]) * scale for c in ring.coords)
-            points = " ".join(f"{x:.1f} {y:.1f}" for x, y in zip(xs, ys, strict=True))
-            parts.append(f"M{points}Z")
+            coords = shapely.get_coordinates(ring)
+            points = np.column_stack(((coords[:, 0] - min_x) * kx * unit, (max_y - coords[:, 1]) * unit))
+            parts.append(_ring_path(np.rint(points).astype(np.int64)))
         if not parts:
             continue
         classes = fill.get(area_id, "rc-none") + (" outlined" if area_id in marked else "")
@@ -72,6 +92,7 @@ def svg_map(
         path = f'<path class="{html.escape(classes)}" d="{"".join(parts)}"><title>{title}</title></path>'
         (outlined_paths if area_id in marked else plain_paths).append(path)
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="map" viewBox="0 0 {width} {height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="map" '
+        f'viewBox="0 0 {width * UNITS_PER_PIXEL} {height * UNITS_PER_PIXEL}" '
         f'role="img" aria-label="{html.escape(label)}">' + "".join(plain_paths + outlined_paths) + "</svg>"
     )

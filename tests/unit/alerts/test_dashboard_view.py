@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from datetime import date
 
 import pandas as pd
@@ -108,7 +109,7 @@ def test_svg_map_draws_each_area_escapes_names_and_outlines_alerts():
                           None]}
     )  # fmt: skip
     svg = svg_map(geometries, {"a": "rc-high"}, ["a"], {"a": "<b>A & co</b>"}, width=400, label="map of x")
-    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"') and 'viewBox="0 0 400 100"' in svg
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"') and 'viewBox="0 0 4000 1000"' in svg
     assert (
         svg.count("<path") == 2 and svg.count("M") == 3
     )  # the multipolygon keeps both parts; no geometry, no path
@@ -119,3 +120,35 @@ def test_svg_map_draws_each_area_escapes_names_and_outlines_alerts():
     )
     with pytest.raises(ValueError, match="no geometry"):
         svg_map(geometries.iloc[2:], {})
+
+
+def _absolute_points(d: str) -> list[list[tuple[int, int]]]:
+    """The rings of a path written as ``M x y l dx dy … z``, as absolute points."""
+    rings = []
+    for ring in re.findall(r"M([^z]*)z", d):
+        start, _, steps = ring.partition("l")
+        x, y = (int(v) for v in start.split())
+        points, values = [(x, y)], [int(v) for v in re.findall(r"-?\d+", steps)]
+        for dx, dy in zip(values[::2], values[1::2], strict=True):
+            x, y = x + dx, y + dy
+            points.append((x, y))
+        rings.append(points)
+    return rings
+
+
+def test_svg_map_paths_are_relative_steps_that_land_on_the_shape():
+    # a unit square and an L-shape at the equator, 3 degrees drawn 300 px wide: a degree is 1000 user units
+    l_shape = shapely.Polygon([(1, 0), (3, 0), (3, 1), (2, 1), (2, 0.5), (1, 0.5)])
+    geometries = pd.DataFrame(
+        {
+            "area_id": ["a", "b"],
+            "geometry_wkb": [shapely.to_wkb(shapely.box(0, 0, 1, 1)), shapely.to_wkb(l_shape)],
+        }
+    )
+    svg = svg_map(geometries, {}, width=300)
+    paths = dict(zip(re.findall(r"<title>(\w+)</title>", svg), re.findall(r' d="([^"]+)"', svg), strict=True))
+    (square,) = _absolute_points(paths["a"])
+    assert sorted(square) == [(0, 0), (0, 1000), (1000, 0), (1000, 1000)]
+    (ell,) = _absolute_points(paths["b"])
+    assert sorted(ell) == sorted([(1000, 1000), (3000, 1000), (3000, 0), (2000, 0), (2000, 500), (1000, 500)])
+    assert "," not in svg and "." not in paths["b"]  # whole units only
