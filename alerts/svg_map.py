@@ -11,8 +11,8 @@ the map's centre keep their proportions (fine for orientation, not for comparing
 simplified to half a pixel of the drawn width. The drawing's user unit is a tenth of a pixel (the
 ``viewBox`` is ``10 × width`` wide, so stroke widths in the stylesheet are in tenths of a pixel too); each
 ring is written as its first point and then whole-unit steps (``M x y l dx dy …z``), points that round
-onto the previous one dropped. A state's map is a few tens of kilobytes, the whole of Brazil's 5,570
-municipalities a few hundred. The same input gives the same text.
+onto the previous one dropped. On the shipped boundaries Pará's map is 57 kB and Brazil's 5,564 drawn
+municipalities 656 kB (``benchmarks/dashboard_render.py``). The same input gives the same text.
 """
 
 from __future__ import annotations
