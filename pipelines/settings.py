@@ -120,9 +120,10 @@ class Settings(BaseSettings):
         default=60, ge=1, description="Requests per client address and minute."
     )
 
-    # Risk classes: p >= risk_high is `high`, p >= risk_medium is `medium`, else `low`.
+    # Risk classes: p >= risk_high is `high`, p >= risk_medium is `medium`, else `low`
+    # (docs/adr/0023-brazil-risk-cut-points.md: `high` is about seven times the national rate).
     risk_medium: float = Field(default=0.05, ge=0.0, le=1.0)
-    risk_high: float = Field(default=0.20, ge=0.0, le=1.0)
+    risk_high: float = Field(default=0.15, ge=0.0, le=1.0)
 
     # Study-area and model identity.
     brazil_model_name: str = "sdg87-brazil-forced-labour"

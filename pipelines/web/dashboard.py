@@ -29,6 +29,7 @@ from sqlalchemy import Engine
 
 from alerts.dashboard import prevalence_band
 from alerts.i18n import LANGUAGES, negotiate, texts
+from alerts.place_names import local_name
 from alerts.render import percent, top_drivers
 from alerts.select import CLASS_RANK
 from alerts.svg_map import svg_map
@@ -67,7 +68,7 @@ def _table(view: ScopeView, language: str) -> list[dict]:
         out.append(
             {
                 "name": r["name"], "state": r["state"] or "", "percent": percent(r["p"]),
-                "range": t["likely"].format(lo=percent(r["p_lo"]), hi=percent(r["p_hi"])) if has_range else "",
+                "range": f"{percent(r['p_lo'])}–{percent(r['p_hi'])}" if has_range else "",
                 "risk_class": r["risk_class"] or "", "class_label": t.get(f"class_{r['risk_class']}", r["risk_class"]),
                 "reason": t.get(f"reason_{r['reason']}", r["reason"]),
                 "change": "" if pd.isna(r["previous_p"]) else t["was"].format(p=percent(r["previous_p"])),
@@ -88,10 +89,15 @@ def _states(view: ScopeView) -> list[dict]:
     ]  # fmt: skip
 
 
+def _scope_name(view: ScopeView, language: str) -> str:
+    """The scope as ``language`` names it: a country in the reader's words, a state by its official name."""
+    return local_name(view.scope_area_id, view.scope_name, language)
+
+
 def _map(view: ScopeView, language: str) -> str:
     fill = {a: f"rc-{c}" for a, c in zip(view.scores["area_id"], view.scores["risk_class"], strict=True)}
     names = {a: f"{n} — {percent(p)}" for a, n, p in zip(view.scores["area_id"], view.scores["name"], view.scores["p"], strict=True)}  # fmt: skip
-    caption = texts(language)["dash_map_caption"].format(scope=view.scope_name)
+    caption = texts(language)["dash_map_caption"].format(scope=_scope_name(view, language))
     try:
         return svg_map(view.geometries, fill, view.rows["area_id"], names, label=caption)
     except ValueError:  # no geometry loaded for these areas: the page goes without a map
@@ -124,12 +130,13 @@ def register(app: FastAPI, ctx: Context) -> None:
         except (LinkError, OutsideScopeError) as exc:
             return refused(language, exc)
         words = texts(language)
+        scope_name = _scope_name(view, language)
         query = {"token": token, "lang": language, "state": state, "risk_class": risk_class}
         return ctx.page(
             "dashboard.html", language, wide=True,
-            title=words["dash_title"].format(scope=view.scope_name), view=view, query=query,
+            title=words["dash_title"].format(scope=scope_name), view=view, query=query,
             table=_table(view, language), states=_states(view), map_svg=_map(view, language),
-            caption=words["dash_map_caption"].format(scope=view.scope_name), classes=list(CLASS_RANK)[::-1],
+            caption=words["dash_map_caption"].format(scope=scope_name), classes=list(CLASS_RANK)[::-1],
             today=ctx.clock().isoformat(),
         )  # fmt: skip
 
@@ -165,6 +172,12 @@ def register(app: FastAPI, ctx: Context) -> None:
         rows, svg, year = [], "", None
         if len(estimates):
             year = pd.Timestamp(estimates["period"].iloc[0]).year
+            estimates = estimates.assign(
+                name=[
+                    local_name(a, n, language)
+                    for a, n in zip(estimates["area_id"], estimates["name"], strict=True)
+                ]
+            )
             fill = {a: f"band-{prevalence_band(p)}" for a, p in zip(estimates["area_id"], estimates["prevalence"], strict=True)}  # fmt: skip
             names = {a: f"{n} — {p:.1f} %" for a, n, p in zip(estimates["area_id"], estimates["name"], estimates["prevalence"], strict=True)}  # fmt: skip
             try:

@@ -90,6 +90,9 @@ def test_each_email_links_to_its_scope_and_nothing_else(settings, links):
     )
     assert national.count("<td>Pará</td>") == 1 and national.count("<td>Mato Grosso</td>") == 1
     assert 'class="rc-high outlined"' in national  # alerted areas are outlined on the map
+    # The country is named in the reader's words; the interval is named once, in the column header.
+    assert "Risk picture: Brazil" in national and "Brasil" not in national
+    assert "<th>90 % model interval</th>" in national and "model interval 1" not in national
 
 
 def test_a_scoped_link_cannot_read_outside_its_scope(settings, links):
@@ -219,8 +222,9 @@ def test_world_page_and_api(settings, warehouse, links):
     )
     _add_estimates(warehouse)
     page = client.get("/world", params={"token": token}).text
-    for shown in ("Brasil", "4.2 %", "2.9–6.0 %", "its own surveys (sdg:5_17, 2019)", "<svg"):
+    for shown in ("Brazil", "4.2 %", "2.9–6.0 %", "its own surveys (sdg:5_17, 2019)", "<svg"):
         assert shown in page, shown
+    assert "Brasil" in client.get("/world", params={"token": token, "lang": "pt"}).text  # the reader's word
     assert (
         page.count('class="band-lt5"') == 1 and page.count('class="band-10_20"') == 1
     )  # one shape per country
