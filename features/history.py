@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 HISTORY_COLUMNS = ["event_lag1", "event_lag2", "events_3y", "workers_3y", "years_since_event", "ever_listed",
                    "event_years_past", "history_years"]  # fmt: skip
@@ -23,11 +25,24 @@ def history_features(events: pd.DataFrame, area_ids: pd.Index, year: int, first_
     return history_panel(events, area_ids, [year], first_year).drop(columns="year")
 
 
+def positions(index: pd.Index, values: pd.Series) -> np.ndarray:
+    """Position in ``index`` (unique ids) of each of ``values``, -1 where absent: ``Index.get_indexer``,
+    through Arrow's hash lookup when both hold strings (about three times faster on millions of ids)."""
+    if pd.api.types.is_string_dtype(values.dtype) and pd.api.types.is_string_dtype(index.dtype):
+        try:
+            found = pc.index_in(pa.array(values.array), value_set=pa.array(index.array))
+        except (pa.ArrowException, TypeError):  # not Arrow-convertible strings: the pandas lookup below
+            pass
+        else:
+            return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype("int64")
+    return index.get_indexer(values)
+
+
 def event_matrices(events: pd.DataFrame, area_ids: pd.Index) -> tuple[int, np.ndarray, np.ndarray]:
     """``(first, events, workers)``: dense year × area sums of the rows with ``events > 0``, row ``j`` for
     year ``first + j`` and column ``i`` for ``area_ids[i]``; areas not in ``area_ids`` are left out."""
     listed = events.loc[events["events"] > 0]
-    code = pd.Index(area_ids).get_indexer(listed["area_id"])
+    code = positions(pd.Index(area_ids), listed["area_id"])
     keep = code >= 0
     years = listed["year"].to_numpy(dtype="int64")[keep]
     first = int(years.min()) if len(years) else 0

@@ -11,28 +11,40 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from features.history import event_matrices, stacked_frame, window_sum
+from features.history import event_matrices, positions, stacked_frame, window_sum
 
 EARTH_RADIUS_KM = 6371.0088
 PAIR_COLUMNS = ["area_id", "neighbour_id", "method"]
 
 
-def contiguity_pairs(areas: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Queen-contiguity pairs (both directions) among areas that have a polygon.
+def _contiguity_positions(areas: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Queen-contiguity pairs (both directions) as row positions of ``areas``, among the rows with a polygon.
 
     ``intersects`` rather than ``touches``: digitised borders overlap or cross slightly, and ``touches``
     (interiors disjoint) would drop those true neighbours.
     """
-    has_geom = areas.loc[areas.geometry.notna() & ~areas.geometry.is_empty]
-    if has_geom.empty:
-        return pd.DataFrame({c: pd.Series(dtype="str") for c in PAIR_COLUMNS})
-    geoms = has_geom.geometry.reset_index(drop=True)
-    ids = has_geom["area_id"].to_numpy()
+    geometry = areas.geometry
+    rows = np.flatnonzero((geometry.notna() & ~geometry.is_empty).to_numpy())
+    if len(rows) == 0:
+        return np.empty(0, dtype="int64"), np.empty(0, dtype="int64")
+    geoms = geometry.iloc[rows].reset_index(drop=True)
     left, right = geoms.sindex.query(geoms, predicate="intersects")
     keep = left != right
-    return pd.DataFrame(
-        {"area_id": ids[left[keep]], "neighbour_id": ids[right[keep]], "method": "contiguity"}
-    ).astype("str")
+    return rows[left[keep]], rows[right[keep]]
+
+
+def contiguity_pairs(areas: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Queen-contiguity pairs (both directions) among areas that have a polygon: ``area_id``,
+    ``neighbour_id``, ``method`` (``contiguity``)."""
+    areas = areas.reset_index(drop=True)
+    left, right = _contiguity_positions(areas)
+    ids = areas["area_id"].astype("str").to_numpy()
+    return _pair_frame(ids[left], ids[right], np.full(len(left), "contiguity", dtype=object))
+
+
+def _pair_frame(area_ids: np.ndarray, neighbour_ids: np.ndarray, methods: np.ndarray) -> pd.DataFrame:
+    columns = {"area_id": area_ids, "neighbour_id": neighbour_ids, "method": methods}
+    return pd.DataFrame({name: pd.array(values, dtype="str") for name, values in columns.items()})
 
 
 def _centroids_deg(areas: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -48,13 +60,14 @@ def _centroids_deg(areas: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
     return lon, lat
 
 
-def nearest_pairs(areas: gpd.GeoDataFrame, which: np.ndarray, k: int) -> pd.DataFrame:
-    """For the areas at positions ``which``, their ``k`` nearest other areas by haversine distance."""
+def _nearest_positions(areas: gpd.GeoDataFrame, which: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """For the areas at positions ``which``, their ``k`` nearest other areas by haversine distance, as
+    ``(positions, neighbour positions)``, nearest first."""
     lon, lat = _centroids_deg(areas)
-    ids = areas["area_id"].to_numpy()
     ok = ~(np.isnan(lon) | np.isnan(lat))
     lon_r, lat_r = np.radians(lon), np.radians(lat)
-    rows: list[tuple[str, str]] = []
+    left: list[int] = []
+    right: list[int] = []
     for i in which:
         if not ok[i]:
             continue
@@ -65,9 +78,17 @@ def nearest_pairs(areas: gpd.GeoDataFrame, which: np.ndarray, k: int) -> pd.Data
         dist[i] = np.inf
         dist[~ok] = np.inf
         order = np.argsort(dist, kind="stable")[:k]
-        rows.extend((ids[i], ids[j]) for j in order if np.isfinite(dist[j]))
-    frame = pd.DataFrame(rows, columns=["area_id", "neighbour_id"], dtype="str")
-    return frame.assign(method="nearest").astype("str")
+        found = [int(j) for j in order if np.isfinite(dist[j])]
+        left.extend([int(i)] * len(found))
+        right.extend(found)
+    return np.asarray(left, dtype="int64"), np.asarray(right, dtype="int64")
+
+
+def nearest_pairs(areas: gpd.GeoDataFrame, which: np.ndarray, k: int) -> pd.DataFrame:
+    """For the areas at positions ``which``, their ``k`` nearest other areas by haversine distance."""
+    left, right = _nearest_positions(areas, which, k)
+    ids = areas["area_id"].astype("str").to_numpy()
+    return _pair_frame(ids[left], ids[right], np.full(len(left), "nearest", dtype=object))
 
 
 def neighbour_pairs(areas: gpd.GeoDataFrame, k_fallback: int = 5) -> pd.DataFrame:
@@ -75,19 +96,29 @@ def neighbour_pairs(areas: gpd.GeoDataFrame, k_fallback: int = 5) -> pd.DataFram
 
     ``areas``: one row per ``area_id`` with ``geometry`` (may be missing), ``centroid_lon``,
     ``centroid_lat``. Returns ``area_id``, ``neighbour_id``, ``method`` (``contiguity``/``nearest``),
-    sorted, without self-pairs or duplicates.
+    sorted, without self-pairs or duplicates (a pair found both ways keeps ``contiguity``). The pairs are
+    found, deduplicated and sorted as integer positions; ids are attached once at the end.
     """
     if areas["area_id"].duplicated().any():
         raise ValueError("areas has duplicate area_id values")
     areas = areas.reset_index(drop=True)
-    contiguous = contiguity_pairs(areas)
-    has_contiguous = np.zeros(len(areas), dtype=bool)
-    has_contiguous[pd.Index(areas["area_id"]).get_indexer(contiguous["area_id"])] = True
+    n = len(areas)
+    c_left, c_right = _contiguity_positions(areas)
+    has_contiguous = np.zeros(n, dtype=bool)
+    has_contiguous[c_left] = True
     lonely = np.flatnonzero(~has_contiguous)
-    nearest = nearest_pairs(areas, lonely, k_fallback) if len(lonely) else None
-    pairs = pd.concat([contiguous, nearest], ignore_index=True) if nearest is not None else contiguous
-    pairs = pairs.drop_duplicates(["area_id", "neighbour_id"])
-    return pairs.sort_values(["area_id", "neighbour_id"], kind="stable").reset_index(drop=True)
+    n_left, n_right = (
+        _nearest_positions(areas, lonely, k_fallback) if len(lonely) else (c_left[:0], c_right[:0])
+    )
+    ids = areas["area_id"].astype("str").to_numpy()
+    order = np.argsort(ids, kind="stable")  # sorting by rank = sorting by id
+    rank = np.empty(n, dtype="int64")
+    rank[order] = np.arange(n)
+    keys = np.concatenate([rank[c_left] * n + rank[c_right], rank[n_left] * n + rank[n_right]])
+    unique, first = np.unique(keys, return_index=True)  # sorted; the first occurrence is contiguity
+    method = np.where(first < len(c_left), "contiguity", "nearest").astype(object)
+    by_rank = ids[order]
+    return _pair_frame(by_rank[unique // n], by_rank[unique % n], method)
 
 
 NEIGHBOUR_COLUMNS = ["n_neighbours", "nbr_event_share_1y", "nbr_with_event_3y", "nbr_events_3y"]
@@ -122,11 +153,11 @@ def neighbour_event_panel(
     read once): index ``area_id``, a ``year`` column, then the features; years stacked in the order given.
     A neighbour outside ``area_ids`` still counts, with its own events."""
     index = pd.Index(area_ids, name="area_id")
-    owner = index.get_indexer(pairs["area_id"])
+    owner = positions(index, pairs["area_id"])
     nb = pairs.loc[owner >= 0]
     owner = owner[owner >= 0]
-    neighbours = pd.Index(nb["neighbour_id"].unique())
-    neighbour = neighbours.get_indexer(nb["neighbour_id"])
+    neighbour, neighbours = pd.factorize(nb["neighbour_id"])  # codes into the ids in order of appearance
+    neighbours = pd.Index(neighbours)
     first, ev, _ = event_matrices(events, neighbours)
     hit = ev > 0
     size = np.bincount(owner, minlength=len(index)).astype("float64")

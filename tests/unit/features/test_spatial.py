@@ -114,3 +114,14 @@ def test_area_without_neighbours_gets_nan_share_and_zero_counts(grid):
     assert out.loc["G.1", "n_neighbours"] == 0
     assert np.isnan(out.loc["G.1", "nbr_event_share_1y"])
     assert out.loc["G.1", "nbr_with_event_3y"] == 0
+
+
+def test_positions_matches_get_indexer_for_arrow_and_object_strings():
+    from features.history import positions
+
+    index = pd.Index(["BRA.PA.1", "BRA.PA.2", "BRA.MT.1"], dtype="str")
+    values = ["BRA.MT.1", "nowhere", "BRA.PA.1", "BRA.PA.1"]
+    expected = [2, -1, 0, 0]
+    assert positions(index, pd.Series(values, dtype="str")).tolist() == expected
+    assert positions(index, pd.Series(values, dtype=object)).tolist() == expected
+    assert positions(pd.Index([10, 20]), pd.Series([20, 30])).tolist() == [1, -1]
