@@ -35,12 +35,14 @@ REQUIRED = ["recipient_name", "email", "role", "scope_area_id"]
 
 # Clearly fictitious recipients (example.org is reserved for documentation, RFC 2606); they exist so a
 # fresh install shows the alert flow end to end. Confirmed because nobody has to opt in for an example.
+# They are Brazilian offices, so they read Portuguese, as real ones would.
 EXAMPLE_SUBSCRIPTIONS = (
     {
-        "recipient_name": "Pará state labour office (example)",
+        "recipient_name": "Superintendência Regional do Trabalho no Pará (exemplo)",
         "email": "labour-office-pa@example.org",
-        "role": "state labour office",
+        "role": "superintendência regional do trabalho",
         "scope_area_id": "BRA.PA",
+        "language": "pt",
     },
     {
         "recipient_name": "Superintendência Regional do Trabalho em Mato Grosso (exemplo)",
@@ -50,10 +52,11 @@ EXAMPLE_SUBSCRIPTIONS = (
         "language": "pt",
     },
     {
-        "recipient_name": "National labour inspection unit (example)",
+        "recipient_name": "DETRAE — Divisão de Fiscalização para Erradicação do Trabalho Análogo ao de Escravo (exemplo)",
         "email": "inspection-unit@example.org",
-        "role": "national inspection",
+        "role": "fiscalização nacional, Ministério do Trabalho e Emprego",
         "scope_area_id": "BRA",
+        "language": "pt",
     },
 )
 

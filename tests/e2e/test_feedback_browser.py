@@ -26,8 +26,14 @@ import pytest
 
 # The alert fixtures live beside the integration tests that share them; this folder has none of its own.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
-from sqlalchemy import select, update  # noqa: E402
-from test_alert_support import outbox, skilled_run, warehouse  # noqa: E402, F401 - fixtures
+from sqlalchemy import select  # noqa: E402
+from test_alert_support import (  # noqa: E402, F401 - fixtures
+    ENGLISH_PA,
+    add_english_office,
+    outbox,
+    skilled_run,
+    warehouse,
+)
 
 from pipelines.alerting.run import send_alerts  # noqa: E402
 from pipelines.cli import main  # noqa: E402
@@ -36,7 +42,7 @@ from pipelines.warehouse.schema import Feedback, Subscription  # noqa: E402
 from tests.support import chromium_or_skip, run_date
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-PA_OFFICE = "labour-office-pa@example.org"
+PA_OFFICE = "labour-office-pa@example.org"  # the example office: reads Portuguese
 # --no-sandbox: CI containers run as root, where Chromium's sandbox cannot start. The rest keep the
 # browser from calling home or updating itself during a test.
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
@@ -115,8 +121,9 @@ def _shot(page, name: str) -> Path:
 def test_officer_records_a_referral_in_chromium_and_the_report_shows_it(
     settings, warehouse, served, page, capsys
 ):
+    add_english_office(warehouse)  # the example offices read Portuguese
     send_alerts(settings, today=run_date())
-    link = _feedback_links(_mail_to(settings, PA_OFFICE))[0]
+    link = _feedback_links(_mail_to(settings, ENGLISH_PA))[0]
     assert link.startswith(served)  # the e-mail's link, as sent, reaches the running server
     page.goto(link)
     assert page.locator("h1").inner_text() == "What happened after this alert?"
@@ -146,8 +153,9 @@ def test_officer_records_a_referral_in_chromium_and_the_report_shows_it(
 def test_browser_keeps_the_form_and_shows_the_rule_when_a_referral_lacks_its_service(
     settings, warehouse, served, page
 ):
+    add_english_office(warehouse)  # the example offices read Portuguese
     send_alerts(settings, today=run_date())
-    page.goto(_feedback_links(_mail_to(settings, PA_OFFICE))[0])
+    page.goto(_feedback_links(_mail_to(settings, ENGLISH_PA))[0])
     page.get_by_role("checkbox", name="Referred to protection services").check()
     page.fill("#action_date", datetime.now(UTC).date().isoformat())
     page.get_by_role("button", name="Record").click()
@@ -161,11 +169,7 @@ def test_browser_keeps_the_form_and_shows_the_rule_when_a_referral_lacks_its_ser
 
 
 def test_portuguese_subscriber_gets_the_form_in_portuguese(settings, warehouse, served, page):
-    with warehouse.begin() as conn:
-        conn.execute(
-            update(Subscription.__table__).where(Subscription.email == PA_OFFICE).values(language="pt")
-        )
-    send_alerts(settings, today=run_date())
+    send_alerts(settings, today=run_date())  # the example Pará office reads Portuguese
     page.goto(_feedback_links(_mail_to(settings, PA_OFFICE))[0])
     assert page.locator("html").get_attribute("lang") == "pt"  # the subscriber's, not the browser's en-GB
     assert page.locator("h1").inner_text() == "O que aconteceu depois deste alerta?"
@@ -182,20 +186,21 @@ def test_portuguese_subscriber_gets_the_form_in_portuguese(settings, warehouse, 
 def test_one_click_from_list_unsubscribe_ends_the_subscription_and_a_second_says_so(
     settings, warehouse, served, page
 ):
+    add_english_office(warehouse)  # the example offices read Portuguese
     send_alerts(settings, today=run_date())
-    header = _mail_to(settings, PA_OFFICE)["List-Unsubscribe"]
+    header = _mail_to(settings, ENGLISH_PA)["List-Unsubscribe"]
     url = header.strip("<>")
     assert url.startswith(f"{served}/unsubscribe?token=")
     page.goto(url)
     with warehouse.connect() as conn:  # opening the page (as a link scanner would) changes nothing
-        assert conn.execute(select(Subscription.active).where(Subscription.email == PA_OFFICE)).scalar()
+        assert conn.execute(select(Subscription.active).where(Subscription.email == ENGLISH_PA)).scalar()
     page.get_by_role("button", name="Unsubscribe").click()
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Unsubscribed"
-    assert PA_OFFICE in page.inner_text("body")
+    assert ENGLISH_PA in page.inner_text("body")
     _shot(page, "unsubscribed.png")
     with warehouse.connect() as conn:
-        assert not conn.execute(select(Subscription.active).where(Subscription.email == PA_OFFICE)).scalar()
+        assert not conn.execute(select(Subscription.active).where(Subscription.email == ENGLISH_PA)).scalar()
     page.goto(url)
     assert page.locator("h1").inner_text() == "Already unsubscribed"
     again = page.request.post(url)  # the mail client's one-click POST, repeated

@@ -43,7 +43,7 @@ def _screenshot(chromium: str, url: str, name: str) -> Path:
 
 
 def test_alert_email_html_renders_in_chromium(chromium, settings, warehouse, tmp_path):
-    send_alerts(settings, today=run_date())
+    send_alerts(settings, today=run_date())  # the example Pará office reads Portuguese
     (pa,) = [m for m in outbox(settings) if m["To"].addresses[0].addr_spec == "labour-office-pa@example.org"]
     html = pa.get_body(("html",)).get_content()
     png = next(p for p in pa.walk() if p.get_content_type() == "image/png").get_content()
@@ -56,16 +56,16 @@ def test_alert_email_html_renders_in_chromium(chromium, settings, warehouse, tmp
     pixels = imread(shot)
     assert pixels.shape[1] == 900 and pixels.std() > 0.05  # not a blank page
     dom = _browser(chromium, "--dump-dom", page.as_uri()).stdout
-    assert "Abaetetuba" in dom and "Record what was done" in dom and "naturalWidth" not in dom
+    assert "Abaetetuba" in dom and "Registrar o que foi feito" in dom and "naturalWidth" not in dom
 
 
 def test_feedback_page_renders_in_chromium(chromium, settings, served):
     send_alerts(settings, today=run_date())
     (pa,) = [m for m in outbox(settings) if m["To"].addresses[0].addr_spec == "labour-office-pa@example.org"]
     text = pa.get_body(("plain",)).get_content()
-    link = text.split("Record what was done: ")[1].split()[0]
+    link = text.split("Registrar o que foi feito: ")[1].split()[0]
     url = link.replace(settings.public_url.rstrip("/"), served)
     dom = _browser(chromium, "--dump-dom", url).stdout
-    assert "What happened after this alert?" in dom and 'name="outcome"' in dom and "Abaetetuba" in dom
+    assert "O que aconteceu depois deste alerta?" in dom and 'name="outcome"' in dom and "Abaetetuba" in dom
     shot = _screenshot(chromium, url, "feedback-page.png")
     assert imread(shot).std() > 0.05

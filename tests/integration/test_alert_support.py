@@ -20,7 +20,7 @@ import uvicorn
 from sqlalchemy import func, insert, select
 
 from alerts.i18n import LANGUAGES, texts
-from pipelines.alerting.subscriptions import seed_example_subscriptions
+from pipelines.alerting.subscriptions import insert_subscriptions, seed_example_subscriptions
 from pipelines.mail.smtp_server import free_port
 from pipelines.warehouse.schema import Area, Indicator, IngestRun, Observation, Score
 from pipelines.web.app import create_app
@@ -148,6 +148,25 @@ def warehouse(settings, engine, skilled_run):
     add_loads(engine)
     seed_example_subscriptions(settings)
     return engine
+
+
+# The example subscriptions are Brazilian offices reading Portuguese; a test of the English wording
+# subscribes this English-reading office for Pará itself (confirmed, like the examples).
+ENGLISH_PA = "pa-office-en@example.org"
+
+
+def add_english_office(engine, scope: str = "BRA.PA", email: str = ENGLISH_PA) -> int:
+    """Insert a confirmed English subscription for ``scope``; returns its ``subscription_id``."""
+    row = {"recipient_name": "Pará state labour office (example)", "email": email,
+           "role": "state labour office", "scope_area_id": scope, "language": "en", "confirmed": True}  # fmt: skip
+    with engine.begin() as conn:
+        (subscription_id,) = insert_subscriptions(conn, [row])
+    return subscription_id
+
+
+def by_recipient(messages) -> dict:
+    """``{address: message}`` of parsed messages (one message per address expected)."""
+    return {m["To"].addresses[0].addr_spec: m for m in messages}
 
 
 def outbox(settings, all_clear: bool = False):

@@ -13,10 +13,12 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import insert, select, update
 from test_alert_support import (  # noqa: F401 - fixtures
+    ENGLISH_PA,
     MODEL,
     SCORES,
     Y2025,
     add_areas,
+    add_english_office,
     add_scores,
     count,
     outbox,
@@ -39,23 +41,28 @@ from tests.support import run_date
 
 
 def test_send_alerts_delivers_one_message_per_subscription_with_areas(settings, warehouse):
+    add_english_office(warehouse)  # the examples read Portuguese; this office reads English
     result = send_alerts(settings, today=run_date())
-    assert result["sent"] == 2  # Pará office and national unit; Mato Grosso has nothing high
+    assert result["sent"] == 3  # both Pará offices and the national unit; Mato Grosso has nothing high
     assert result["all_clear"] == 1 and result["skipped_already_sent"] == 0  # Mato Grosso hears "all clear"
     assert result["model_version"] == "1" and result["period"] == "2025-01-01"
     assert result["outbox"] == str(settings.outbox_dir)
     messages = {m["To"].addresses[0].addr_spec: m for m in outbox(settings, all_clear=True)}
-    # The Mato Grosso example office reads Portuguese, as a real state office would.
+    # The example offices are Brazilian and read Portuguese, as real ones would.
     assert messages.pop("labour-office-mt@example.org")["Subject"].startswith(
         "Nenhuma nova área de alto risco em Mato Grosso"
     )
-    assert set(messages) == {"labour-office-pa@example.org", "inspection-unit@example.org"}
-    pa = messages["labour-office-pa@example.org"]
-    assert pa["Subject"] == "High forced-labour risk: 2 municipalities in Pará (2025)"
-    assert (
-        messages["inspection-unit@example.org"]["Subject"]
-        == "High forced-labour risk: 2 municipalities in Brazil (2025)"
+    assert set(messages) == {ENGLISH_PA, "labour-office-pa@example.org", "inspection-unit@example.org"}
+    assert messages["labour-office-pa@example.org"]["Subject"] == (
+        "Risco alto de trabalho escravo: 2 municípios no Pará (2025)"
     )
+    assert messages["inspection-unit@example.org"]["Subject"] == (
+        "Risco alto de trabalho escravo: 2 municípios no Brasil (2025)"
+    )
+    national = messages["inspection-unit@example.org"].get_body(("plain",)).get_content()
+    assert "DETRAE — Divisão de Fiscalização para Erradicação do Trabalho Análogo ao de Escravo" in national
+    pa = messages[ENGLISH_PA]
+    assert pa["Subject"] == "High forced-labour risk: 2 municipalities in Pará (2025)"
     parts = [p.get_content_type() for p in pa.walk()]
     assert parts == ["multipart/mixed", "multipart/alternative", "text/plain", "multipart/related", "text/html",
                      "image/png", "text/csv"]  # fmt: skip
@@ -84,7 +91,7 @@ def test_send_alerts_delivers_one_message_per_subscription_with_areas(settings, 
     assert {d["kind"] for d in deliveries} == {"alert", "all_clear"}
     alert_ids = {d["message_id"] for d in deliveries if d["kind"] == "alert"}
     assert alert_ids == {m["Message-ID"] for m in messages.values()}
-    assert count(warehouse, Alert.__table__) == 4 and count(warehouse, DeliveryAlert.__table__) == 4
+    assert count(warehouse, Alert.__table__) == 6 and count(warehouse, DeliveryAlert.__table__) == 6
 
 
 def test_second_run_sends_nothing(settings, warehouse):
@@ -103,11 +110,11 @@ def test_new_model_version_sends_only_what_rose(settings, warehouse, skilled_run
     )
     result = send_alerts(settings, today=run_date())
     assert result["model_version"] == "2" and result["sent"] == 2
-    newest = [m for m in outbox(settings) if "1 municipality" in m["Subject"]]
+    newest = [m for m in outbox(settings) if "1 município" in m["Subject"]]
     assert len(newest) == 2  # Pará office and national unit each hear about Acará only
     text = newest[0].get_body(("plain",)).get_content()
-    assert "Acará" in text and "first alert for this area" in text  # never alerted while medium
-    assert "2 other areas from earlier alerts remain at high risk" in text
+    assert "Acará" in text and "primeiro alerta para esta área" in text  # never alerted while medium
+    assert "2 outras áreas de alertas anteriores continuam com risco alto" in text
 
 
 def test_no_scores_is_an_error_not_silence(settings, engine):

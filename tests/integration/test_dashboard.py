@@ -23,7 +23,15 @@ import shapely
 from fastapi.testclient import TestClient
 from matplotlib.image import imread
 from sqlalchemy import insert, select, update
-from test_alert_support import MODEL, outbox, served, skilled_run, warehouse  # noqa: F401 - fixtures
+from test_alert_support import (  # noqa: F401 - fixtures
+    ENGLISH_PA,
+    MODEL,
+    add_english_office,
+    outbox,
+    served,
+    skilled_run,
+    warehouse,
+)
 
 from pipelines.alerting.feedback import FeedbackEntry, record_feedback
 from pipelines.alerting.links import sign
@@ -38,12 +46,17 @@ from tests.support import chromium_or_skip, run_date
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PARA = {"Abaetetuba", "Abel Figueiredo", "Acará"}
 MATO_GROSSO = {"Acorizal", "Água Boa"}
+# English-reading offices of the tests' own (the example offices read Portuguese).
+PA_EN, NATIONAL_EN = ENGLISH_PA, "national-en@example.org"
 
 
 @pytest.fixture
 def links(settings, warehouse) -> dict[str, str]:
     """Send a cycle (plus a confirmed Mato Grosso subscription from class medium, so each state has an
-    alert) and return the dashboard link of each alert e-mail, by recipient, as a path on the app."""
+    alert, and English offices for Pará and Brazil) and return the dashboard link of each alert e-mail, by
+    recipient, as a path on the app."""
+    add_english_office(warehouse)
+    add_english_office(warehouse, scope="BRA", email=NATIONAL_EN)
     add_subscriptions([{"recipient_name": "MT medium (example)", "email": "mt-medium@example.org",
                         "role": "state labour office", "scope_area_id": "BRA.MT", "min_class": "medium"}], settings)  # fmt: skip
     with warehouse.begin() as conn:
@@ -70,8 +83,11 @@ def _client(settings, **kwargs) -> TestClient:
 
 
 def test_each_email_links_to_its_scope_and_nothing_else(settings, links):
-    assert links["labour-office-pa@example.org"][0] == "Open the map for Pará"
-    assert links["inspection-unit@example.org"][0] == "Open the map for Brazil"
+    assert links[PA_EN][0] == "Open the map for Pará"
+    assert links[NATIONAL_EN][0] == "Open the map for Brazil"
+    # the example offices read Portuguese
+    assert links["labour-office-pa@example.org"][0] == "Abrir o mapa (Pará)"
+    assert links["inspection-unit@example.org"][0] == "Abrir o mapa (Brasil)"
     # the all-clear too, in its subscriber's language (the Mato Grosso example office reads Portuguese)
     alerts = {m["Message-ID"] for m in outbox(settings)}
     (clear,) = [m for m in outbox(settings, all_clear=True) if m["Message-ID"] not in alerts]
@@ -79,8 +95,7 @@ def test_each_email_links_to_its_scope_and_nothing_else(settings, links):
     client = _client(settings)
     pages = {who: client.get(path) for who, (_, path) in links.items()}
     assert {p.status_code for p in pages.values()} == {200}
-    pa, mt, national = (pages[w].text for w in ("labour-office-pa@example.org", "mt-medium@example.org",
-                                                 "inspection-unit@example.org"))  # fmt: skip
+    pa, mt, national = (pages[w].text for w in (PA_EN, "mt-medium@example.org", NATIONAL_EN))  # fmt: skip
     assert "Abaetetuba" in pa and "Abel Figueiredo" in pa and "<svg" in pa
     assert not any(name in pa for name in MATO_GROSSO) and "Mato Grosso" not in pa
     assert "Acorizal" in mt and not any(name in mt for name in PARA)
@@ -97,8 +112,8 @@ def test_each_email_links_to_its_scope_and_nothing_else(settings, links):
 
 def test_a_scoped_link_cannot_read_outside_its_scope(settings, links):
     client = _client(settings)
-    pa_path = links["labour-office-pa@example.org"][1]
-    pa, national = _token(pa_path), _token(links["inspection-unit@example.org"][1])
+    pa_path = links[PA_EN][1]
+    pa, national = _token(pa_path), _token(links[NATIONAL_EN][1])
     refused = client.get(pa_path + "&state=BRA.MT")
     assert refused.status_code == 403 and "Acorizal" not in refused.text
     assert client.get("/dashboard.csv", params={"token": pa, "state": "BRA.MT"}).status_code == 403
@@ -117,7 +132,7 @@ def test_a_scoped_link_cannot_read_outside_its_scope(settings, links):
 
 
 def test_expired_forged_and_foreign_tokens_are_refused(settings, links):
-    path = links["labour-office-pa@example.org"][1]
+    path = links[PA_EN][1]
     token = _token(path)
     late = date.today() + timedelta(days=settings.link_max_age_days + 1)
     expired = _client(settings, today=lambda: late)
@@ -137,7 +152,7 @@ def test_expired_forged_and_foreign_tokens_are_refused(settings, links):
 
 def test_downloads_and_api_match_the_table(settings, links):
     client = _client(settings)
-    path = links["inspection-unit@example.org"][1]
+    path = links[NATIONAL_EN][1]
     token = _token(path)
     page = client.get(path + "&risk_class=high").text
     rows = list(
@@ -171,7 +186,7 @@ def test_follow_up_status_rate_and_delay_per_state(settings, warehouse, links):
             conn, [FeedbackEntry(ids["BRA.1500107"], "referred", today, "CREAS")], "web", submitted_by="test"
         )
     client = _client(settings)
-    national = _token(links["inspection-unit@example.org"][1])
+    national = _token(links[NATIONAL_EN][1])
     states = {s["state"]: s for s in client.get("/api/v1/states", params={"token": national}).json()}
     assert states["Pará"]["n_alerted"] == 2 and states["Pará"]["n_followed"] == 1
     assert states["Pará"]["follow_up_rate"] == 0.5 and states["Pará"]["median_delay_days"] == 0.0
@@ -186,7 +201,7 @@ def test_pages_speak_the_subscribers_language(settings, warehouse, links):
     with warehouse.begin() as conn:
         conn.execute(update(Subscription.__table__).values(language="pt"))
     client = _client(settings)
-    path = links["labour-office-pa@example.org"][1].replace("lang=en", "lang=pt")
+    path = links[PA_EN][1].replace("lang=en", "lang=pt")
     page = client.get(path).text
     assert 'lang="pt"' in page and "Áreas alertadas: 2" in page and "Panorama de risco: Pará" in page
     fr = client.get(path.replace("lang=pt", "lang=fr")).text
@@ -216,7 +231,7 @@ def _add_estimates(engine):
 
 def test_world_page_and_api(settings, warehouse, links):
     client = _client(settings)
-    token = _token(links["labour-office-pa@example.org"][1])
+    token = _token(links[PA_EN][1])
     assert (
         "No country estimates have been published yet." in client.get("/world", params={"token": token}).text
     )
@@ -250,8 +265,8 @@ def _browser(chromium: str, *args: str) -> subprocess.CompletedProcess:
 def test_dashboard_in_chromium_on_desktop_and_phone(settings, links, served):
     chromium = chromium_or_skip()
     ARTIFACTS.mkdir(exist_ok=True)
-    pa = served + links["labour-office-pa@example.org"][1]
-    national = served + links["inspection-unit@example.org"][1]
+    pa = served + links[PA_EN][1]
+    national = served + links[NATIONAL_EN][1]
     dom = _browser(chromium, "--dump-dom", pa).stdout
     assert "Abaetetuba" in dom and "<svg" in dom and not any(name in dom for name in MATO_GROSSO)
     assert "Acorizal" not in _browser(chromium, "--dump-dom", pa + "&state=BRA.MT").stdout

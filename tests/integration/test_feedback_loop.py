@@ -11,8 +11,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from test_alert_support import outbox, skilled_run, warehouse  # noqa: F401 - fixtures
+from test_alert_support import (  # noqa: F401 - fixtures
+    ENGLISH_PA,
+    add_english_office,
+    outbox,
+    skilled_run,
+    warehouse,
+)
 
+from alerts.i18n import texts
 from pipelines.alerting.feedback import FeedbackError, import_feedback
 from pipelines.alerting.run import send_alerts
 from pipelines.brazil.inputs import load_feedback
@@ -25,8 +32,9 @@ TODAY = datetime.now(UTC).date()
 
 
 def _links(settings) -> dict[str, str]:
-    """Feedback link per area name in the Pará office's e-mail (each area's block ends with its link)."""
-    (pa,) = [m for m in outbox(settings) if m["To"].addresses[0].addr_spec == "labour-office-pa@example.org"]
+    """Feedback link per area name in the English Pará office's e-mail (each area's block ends with its
+    link)."""
+    (pa,) = [m for m in outbox(settings) if m["To"].addresses[0].addr_spec == ENGLISH_PA]
     text = pa.get_body(("plain",)).get_content()
     return {
         name: text[text.index(name) :].split("Record what was done: ")[1].split()[0]
@@ -36,6 +44,7 @@ def _links(settings) -> dict[str, str]:
 
 @pytest.fixture
 def sent(settings, warehouse):
+    add_english_office(warehouse)  # the example offices read Portuguese; the form's English is tested here
     send_alerts(settings, today=run_date())
     return _links(settings)
 
@@ -61,7 +70,7 @@ def test_feedback_page_records_an_outcome_that_the_report_shows(settings, wareho
     assert len(rows) == 1 and rows[0]["service"] == "CREAS Abaetetuba" and rows[0]["source"] == "web"
     assert main(["report"]) == 0
     out = capsys.readouterr().out
-    assert "alerts sent: 4, with feedback: 1, acted on: 1 of 4" in out
+    assert "alerts sent: 6, with feedback: 1, acted on: 1 of 6" in out
     assert "Pará" in out and "median=0.0" in out
     html = (settings.reports_dir / "alerts-report.html").read_text()
     assert "Time from alert to referral" in html and (settings.reports_dir / "alerts-by-class.png").exists()
@@ -154,10 +163,11 @@ def test_one_form_records_several_outcomes_and_keeps_what_was_entered_on_error(s
 
 
 def test_the_emails_own_csv_imports_with_outcomes_added(settings, warehouse, sent, tmp_path):
+    # The example Pará office reads Portuguese: its CSV has Portuguese headers, and imports as it is.
     (pa,) = [m for m in outbox(settings) if m["To"].addresses[0].addr_spec == "labour-office-pa@example.org"]
     (attachment,) = pa.iter_attachments()
     header, *rows = attachment.get_content().lstrip("\ufeff").splitlines()
-    ref = header.split(",").index("alert_ref")
+    ref = header.split(",").index(texts("pt")["csv_alert_ref"])
     listed = [r for r in rows if r.split(",")[ref]]
     assert len(listed) == 2 and len(rows) == 2  # the CSV holds the areas at the alert level
     # Edit: the officer adds outcome columns; the first listed area was referred AND had cases confirmed.

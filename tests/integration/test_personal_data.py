@@ -39,7 +39,7 @@ def test_erase_removes_address_and_name_but_keeps_the_counts(settings, warehouse
     with warehouse.connect() as conn:
         before = {t: conn.execute(select(func.count()).select_from(t)).scalar() for t in
                   (Alert.__table__, Delivery.__table__, Feedback.__table__, Subscription.__table__)}  # fmt: skip
-    name = "Pará state labour office (example)"
+    name = "Superintendência Regional do Trabalho no Pará (exemplo)"
     assert PA in _everything(warehouse) and name in _everything(warehouse)
     n_files = len(list(settings.outbox_dir.glob("*.eml")))
 
@@ -54,7 +54,7 @@ def test_erase_removes_address_and_name_but_keeps_the_counts(settings, warehouse
         sub = conn.execute(select(Subscription.__table__).where(Subscription.erased_at.is_not(None))).one()
     assert after == before  # alerts, deliveries, feedback and the (anonymous) subscription all remain
     assert sub.email.endswith("@erased.invalid") and sub.recipient_name == "" and not sub.active
-    assert sub.role == "state labour office" and sub.scope_area_id == "BRA.PA"
+    assert sub.role == "superintendência regional do trabalho" and sub.scope_area_id == "BRA.PA"
     assert send_alerts(settings, today=run_date())["subscriptions"] == 2  # nothing is ever sent to it again
     assert main(["subscriptions", "erase", "nobody@example.org"]) == 1
 

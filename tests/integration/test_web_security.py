@@ -26,7 +26,8 @@ from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import select
-from test_alert_support import outbox, skilled_run, warehouse  # noqa: F401 - fixtures
+from test_alert_support import ENGLISH_PA, add_english_office, by_recipient, outbox
+from test_alert_support import skilled_run, warehouse  # noqa: F401 - fixtures
 
 from pipelines.alerting.links import sign
 from pipelines.alerting.run import send_alerts
@@ -99,6 +100,7 @@ def server(settings, warehouse, monkeypatch):
     monkeypatch.setenv("SDG87_RATE_LIMIT_PER_MINUTE", "1000")
     monkeypatch.setenv("SDG87_MLFLOW_TRACKING_URI", settings.mlflow_tracking_uri)
     settings.public_url, settings.secret_key = base, SECRET
+    add_english_office(warehouse)  # the pages below are read for their English words
     send_alerts(settings, today=run_date())
     process = _start(dict(os.environ))
     try:
@@ -110,8 +112,8 @@ def server(settings, warehouse, monkeypatch):
 
 
 def _feedback_token(settings) -> str:
-    text = next(m for m in outbox(settings) if "/feedback?token=" in m.get_body(("plain",)).get_content())
-    return text.get_body(("plain",)).get_content().split("/feedback?token=")[1].split()[0]
+    text = by_recipient(outbox(settings))[ENGLISH_PA].get_body(("plain",)).get_content()
+    return text.split("/feedback?token=")[1].split()[0]
 
 
 # --- the development key -------------------------------------------------------------------------------
