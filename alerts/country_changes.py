@@ -18,6 +18,7 @@ from datetime import date
 import pandas as pd
 
 from alerts.i18n import plural, texts
+from alerts.place_names import local_name
 from alerts.render import RenderedEmail, greeting, one_line
 from alerts.render_notices import _render, place_words
 
@@ -111,7 +112,7 @@ def render_country_changes(
     fields = {"count": len(changes), "noun": noun, **place, "run_date": run_date.isoformat()}
     lines = []
     for c in changes:
-        name = one_line(c.name)
+        name = one_line(local_name(c.area_id, c.name, language))
         if c.estimate_moved:
             pct = {
                 k: _pct(v, language)

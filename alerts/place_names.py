@@ -1,15 +1,18 @@
 """Area names as a sentence says them, per language (pure).
 
-A country is named in the reader's language (catalogue key ``country_<area_id>``, e.g. ``BRA`` ->
-"Brazil", "Brasil", "Brésil"); states and municipalities keep their official name. "In <place>" comes
-from ``in_country_<area_id>`` for a country, else from ``in_place_<level>`` (level ``0`` country, ``1``
-state, ``2`` municipality), except that Portuguese writes most Brazilian states with their article ("no
-Maranhão", "na Bahia", "em Minas Gerais"): :data:`PT_STATE_PREPOSITION`.
+A country is named in the reader's language: the catalogue key ``country_<area_id>`` where there is one
+(``BRA`` -> "Brazil", "Brasil", "Brésil"), else CLDR's name for the ISO code (:mod:`alerts.country_names`);
+states and municipalities keep their official name. "In <place>" comes from ``in_country_<area_id>`` where
+the catalogue has it, else, for a country, from the language's grammar (:func:`alerts.country_names.in_country`:
+"au Niger", "en Côte d’Ivoire", "nas Filipinas"), else from ``in_place_<level>`` (``1`` state, ``2``
+municipality), except that Portuguese writes most Brazilian states with their article ("no Maranhão",
+"na Bahia", "em Minas Gerais"): :data:`PT_STATE_PREPOSITION`.
 """
 
 from __future__ import annotations
 
-from alerts.i18n import texts
+from alerts.country_names import country_name, in_country, iso2
+from alerts.i18n import LANGUAGES, texts
 
 # "no" (masculine article), "na" (feminine article) or "em" (no article) before each state's name.
 PT_STATE_PREPOSITION: dict[str, str] = {
@@ -23,7 +26,10 @@ PT_STATE_PREPOSITION: dict[str, str] = {
 
 def local_name(area_id: str, name: str, language: str) -> str:
     """``name`` of ``area_id`` as ``language`` writes it: a country's own word, else the official name."""
-    return texts(language).get(f"country_{area_id}", name)
+    t = texts(language)
+    if f"country_{area_id}" in t:
+        return t[f"country_{area_id}"]
+    return country_name(area_id, name, language if language in LANGUAGES else "en")
 
 
 def in_place(area_id: str, name: str, level: str, language: str) -> str:
@@ -33,5 +39,8 @@ def in_place(area_id: str, name: str, level: str, language: str) -> str:
         return t[f"in_country_{area_id}"]
     if language == "pt" and area_id in PT_STATE_PREPOSITION:
         return f"{PT_STATE_PREPOSITION[area_id]} {name}"
+    if str(level) == "0" and iso2(area_id):
+        known = language if language in LANGUAGES else "en"
+        return in_country(area_id, local_name(area_id, name, known), known)
     template = t.get(f"in_place_{level}", t["in_place_1"])
     return template.format(name=local_name(area_id, name, language))

@@ -80,7 +80,7 @@ def test_country_subscribers_hear_changes_once_and_area_subscribers_do_not(setti
     mails = {m["To"].addresses[0].addr_spec: m for m in _outbox(settings)}
     assert set(mails) == {"oit-niamey@example.org", "oit-brasilia@example.org"}  # not the Pará office
     niamey = mails["oit-niamey@example.org"]
-    assert niamey["Subject"] == "Estimations du travail des enfants modifiées : 1 pays en Niger (2026-07-01)"
+    assert niamey["Subject"] == "Estimations du travail des enfants modifiées : 1 pays au Niger (2026-07-01)"
     text = niamey.get_body(("plain",)).get_content()
     assert (
         "- Niger : estimation 40,0 % → 44,0 % (intervalle à 90 % de 39,0 à 49,0 %), année de référence 2024"
@@ -88,7 +88,7 @@ def test_country_subscribers_hear_changes_once_and_area_subscribers_do_not(setti
     )
     assert "Mali" not in text  # moved 0.5 pp
     brasilia = mails["oit-brasilia@example.org"].get_body(("plain",)).get_content()
-    assert "- Brasil: intervention type none (no government-response data) → momentum" in brasilia
+    assert "- Brazil: intervention type none (no government-response data) → momentum" in brasilia
     again = send_country_alerts(settings, today=date(2026, 7, 2))
     assert again["sent"] == 0 and again["skipped_already_sent"] == 2 and len(_outbox(settings)) == 2
     with engine.connect() as conn:
