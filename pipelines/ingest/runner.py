@@ -43,6 +43,7 @@ from pipelines.ingest.registry import connector_for
 from pipelines.ingest.snapshot import take_snapshot
 from pipelines.ingest.source_contracts import contract_for
 from pipelines.quality import DataQualityError, SuiteSpec, ValidationReport, validate_frame
+from pipelines.quality.plain import plain_row
 from pipelines.quality.report_html import write_validation_html
 from pipelines.settings import Settings, get_settings
 from pipelines.sql_files import query
@@ -131,17 +132,6 @@ def failure_message(
             where = f"quarantine line {number}" if number else "e.g."
             lines.append(f"    {where}: {plain_row(example)}")
     return "\n".join(lines)
-
-
-def plain_row(row: dict) -> str:
-    """``column=value, …`` as a person reads it: dates ISO (2020-01-01), missing values empty."""
-
-    def plain(value) -> str:
-        if value is None or (isinstance(value, float) and value != value):
-            return ""
-        return value.isoformat() if hasattr(value, "isoformat") else str(value)
-
-    return ", ".join(f"{k}={plain(v)}" for k, v in row.items())
 
 
 def _known_areas(engine: Engine) -> pd.DataFrame:

@@ -20,6 +20,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from pipelines.quality.plain import plain_row
+
 EXAMPLES = 3
 # unit → (min, max, whole numbers only). Every unit has a finite upper bound: 1e308 is never a value.
 UNIT_BOUNDS: dict[str, tuple[float, float, bool]] = {
@@ -58,7 +60,7 @@ class Violation:
 
     def text(self) -> str:
         """One line: rule, column, detail and the first examples."""
-        shown = "; ".join(str(e) for e in self.examples[:EXAMPLES])
+        shown = "; ".join(plain_row(e) for e in self.examples[:EXAMPLES])
         return f"{self.rule} on {self.column}: {self.detail}" + (f" e.g. {shown}" if shown else "")
 
 

@@ -11,7 +11,7 @@ from pipelines.ingest.connector import indicators_frame
 from pipelines.ingest.contract import Column, ContractError, CsvContract, SourceContract, check_csv
 from pipelines.ingest.registry import CONNECTORS
 from pipelines.ingest.source_contracts import CONTRACTS
-from pipelines.quality.contract_checks import UNIT_BOUNDS, observation_violations
+from pipelines.quality.contract_checks import UNIT_BOUNDS, Violation, observation_violations
 from pipelines.quality.suites import UNIT_RANGES
 
 TODAY = date(2026, 12, 2)
@@ -113,3 +113,14 @@ def test_ignored_columns_are_read_past_and_blank_allowed_where_declared(tmp_path
     path.write_text("code,year,v\n1,2010,0.5\n", encoding="utf-8")
     with pytest.raises(ContractError):
         check_csv(path, FILE, date(2009, 1, 1), 2000)  # the year is after a load made in 2009
+
+
+def test_a_violation_shows_its_example_rows_as_written_in_a_file():
+    broken = Violation(
+        "year in range", "period", "1 row(s) before 1990",
+        [{"area_id": "BRA.1500107", "period": date(1899, 1, 1), "value": float("nan")}],
+    )  # fmt: skip
+    assert broken.text() == (
+        "year in range on period: 1 row(s) before 1990 e.g. area_id=BRA.1500107, period=1899-01-01, value="
+    )
+    assert "datetime" not in broken.text() and "{" not in broken.text()
