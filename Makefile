@@ -7,6 +7,9 @@ export MLFLOW_DISABLE_TELEMETRY := true
 export GX_ANALYTICS_ENABLED := false
 UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 PYTEST_ARGS ?=
+# Test workers (pytest-xdist): the suite waits on Airflow, servers and browsers as much as it computes, so
+# one more worker than cores, at least three.
+TEST_WORKERS ?= $(shell python3 -c "import os; print(max(3, (os.cpu_count() or 1) + 1))")
 BENCH_ARGS ?=
 
 .PHONY: help install run test test-fast test-distributed lint format check airflow-ui mlflow-ui up down benchmark benchmark-scale clean
@@ -28,11 +31,11 @@ install: .venv/.synced ## install uv (if missing) and the locked environment int
 run: install ## run the whole pipeline once on the shipped data (state in ./var)
 	$(UV) run --frozen sdg87 run
 
-test: install ## run the whole test suite
-	$(UV) run --frozen pytest $(PYTEST_ARGS)
+test: install ## run the whole test suite on TEST_WORKERS workers (TEST_WORKERS=0: one process)
+	$(UV) run --frozen pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
-test-fast: install ## run the tests not marked slow
-	$(UV) run --frozen pytest -m "not slow" $(PYTEST_ARGS)
+test-fast: install ## run the tests not marked slow (no whole chain, no full training)
+	$(UV) run --frozen pytest -n $(TEST_WORKERS) --dist worksteal -m "not slow" $(PYTEST_ARGS)
 
 test-distributed: install ## start the Celery stack on free ports, run the chain on two workers, kill one
 	$(UV) run --frozen pytest tests/distributed -m distributed $(PYTEST_ARGS)

@@ -42,6 +42,13 @@ class BacktestConfig:
 
 
 BRAZIL_BACKTEST = BacktestConfig()
+# The same evaluation cut to horizon 1 on the last three target years, without the edition windows: 3 of the
+# 12 windows on the shipped data. For checking that the chain is wired (tests, a first look); skill is read
+# on the full one (SDG87_BACKTEST, pipelines/settings.py).
+QUICK_BACKTEST = BacktestConfig(
+    first_eval_year=2021, horizons=(1,), gate_years=(2021, 2022, 2023), editions=()
+)
+BACKTESTS = {"full": BRAZIL_BACKTEST, "quick": QUICK_BACKTEST}
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ variables in :func:`pipelines.airflow_profile.profile_env`.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -124,6 +125,12 @@ class Settings(BaseSettings):
     # (docs/adr/0023-brazil-risk-cut-points.md: `high` is about seven times the national rate).
     risk_medium: float = Field(default=0.05, ge=0.0, le=1.0)
     risk_high: float = Field(default=0.15, ge=0.0, le=1.0)
+
+    # How much of the Brazil rolling-origin backtest training runs (models/windows.py BACKTESTS): `full`
+    # (every window, both horizons, the "as published" editions: the figures the model card reports) or
+    # `quick` (horizon 1 on the last three target years, no edition windows: for checking the wiring, never
+    # for reading skill).
+    backtest: Literal["full", "quick"] = Field(default="full", description="SDG87_BACKTEST: full or quick.")
 
     # Study-area and model identity.
     brazil_model_name: str = "sdg87-brazil-forced-labour"

@@ -101,3 +101,12 @@ def backend_settings(request, sdg87_env: Path, monkeypatch: pytest.MonkeyPatch):
     s.ensure_dirs()
     migrate(s.warehouse_url)
     return s
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run the modules that hold a ``slow`` test first, each module's tests kept together and in order.
+
+    With several workers (``pytest -n``) the long chains then start at once instead of ending the run
+    alone on one worker; module-scoped fixtures still set up once per module and worker."""
+    slow_modules = {item.module.__name__ for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.module.__name__ not in slow_modules)  # stable: order kept within

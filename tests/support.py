@@ -17,9 +17,17 @@ STATE_VARS = (
 
 
 def use_sliced_home(
-    monkeypatch: pytest.MonkeyPatch, root: Path, states=("PA", "MT"), lower_cuts: bool = False
+    monkeypatch: pytest.MonkeyPatch,
+    root: Path,
+    states=("PA", "MT"),
+    lower_cuts: bool = False,
+    backtest: str = "full",
 ):
     """Point SDG87_HOME at ``root/var`` and SDG87_DATA_DIR at a slice of the shipped data for ``states``.
+
+    ``backtest`` is ``SDG87_BACKTEST``. ``quick`` (3 of the 12 windows) suits a test of the wiring that
+    sets its own champion; a chain that alerts keeps ``full``, because the champion the quick backtest
+    picks on two states does not pass the alert skill gate (nothing would be sent).
 
     ``lower_cuts`` lowers the risk cut-points (configuration, see ``pipelines/settings.py``): a model trained
     on two states is less sure of itself than the national one, and the slice must have ``high`` areas for
@@ -33,6 +41,7 @@ def use_sliced_home(
     monkeypatch.setenv("SDG87_HOME", str(root / "var"))
     monkeypatch.setenv("SDG87_DATA_DIR", str(data))
     monkeypatch.setenv("SDG87_SEED_EXAMPLES", "true")  # the slice is the demo: its example subscriptions
+    monkeypatch.setenv("SDG87_BACKTEST", backtest)
     for var in STATE_VARS:
         monkeypatch.delenv(var, raising=False)
     if lower_cuts:

@@ -23,7 +23,7 @@ from models.gate import strongest_naive
 from models.recipes import choose_champion, model_lineup
 from models.risk_fit import N_BOOTSTRAP, fit_risk_model
 from models.risk_model import RiskModel
-from models.windows import BRAZIL_BACKTEST, BacktestConfig, BacktestWindow, backtest_windows
+from models.windows import BACKTESTS, BacktestConfig, BacktestWindow, backtest_windows
 from pipelines.brazil.artifacts.map import class_cuts, load_area_shapes, risk_map_figure
 from pipelines.brazil.artifacts.report import log_run_artifacts
 from pipelines.brazil.comparison import compare_backtest, log_comparison
@@ -128,16 +128,18 @@ def _log_steps(table: pd.DataFrame) -> None:
 
 
 def train_brazil(
-    settings: Settings | None = None, config: BacktestConfig = BRAZIL_BACKTEST, as_of: date | None = None
+    settings: Settings | None = None, config: BacktestConfig | None = None, as_of: date | None = None
 ) -> dict:
     """Backtest, log one run, register the chosen model (refit, horizon 1) as ``challenger``, from what
-    was known on ``as_of`` (None: everything stored).
+    was known on ``as_of`` (None: everything stored). ``config`` defaults to the one ``SDG87_BACKTEST``
+    names (``full`` unless set).
 
     Returns ``run_id``, ``model_name``, ``model_version``, ``model_family``, ``choice`` (sentence),
     ``metrics`` (registered model, held-out = last label year, horizon 1), ``baseline_metrics`` (every other
     model, same window) and ``gate`` (model → gate AUPR).
     """
     settings = settings or get_settings()
+    config = config or BACKTESTS[settings.backtest]
     with warehouse_engine(settings) as engine:
         with engine.connect() as conn:
             latest = latest_edition_inputs(conn, as_of)
@@ -211,6 +213,7 @@ def _run_params(model: RiskModel, config: BacktestConfig, latest: TrainingInputs
         "train_years": f"{max(config.first_train_label_year, latest.first + 1)}-{latest.last}",
         "heldout_year": latest.last,
         "score_year": latest.last + 1,
+        "backtest": next((name for name, known in BACKTESTS.items() if known == config), "custom"),
         "gate_years": ",".join(map(str, config.gate_years)),
         "horizons": ",".join(map(str, config.horizons)),
         "first_train_label_year": config.first_train_label_year,

@@ -107,7 +107,7 @@ def _prepare():
     return settings
 
 
-def _run_dags(dag_ids: list[str], settings, as_of: date, force: set[str] | None = None) -> None:
+def run_stages(dag_ids: list[str], settings, as_of: date, force: set[str] | None = None) -> None:
     """Run each DAG in order; a stage whose fingerprint is unchanged is skipped (``pipelines/fingerprints.py``)."""
     from pipelines.fingerprints import StageFingerprints
 
@@ -132,7 +132,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = _prepare().model_copy(update={"seed_examples": True})
     as_of = _as_of(args)
     print(f"sdg87: running the whole pipeline as of {as_of} (state in {settings.home})")
-    _run_dags(PIPELINE, settings, as_of, force)
+    run_stages(PIPELINE, settings, as_of, force)
     print_summary(settings, elapsed_seconds=time.perf_counter() - start)
     return 0
 
@@ -140,7 +140,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_stage(args: argparse.Namespace) -> int:
     force = _forced(args)
     settings = _prepare()
-    _run_dags(STAGES[args.stage], settings, _as_of(args), force)
+    run_stages(STAGES[args.stage], settings, _as_of(args), force)
     return 0
 
 
@@ -152,7 +152,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if args.path:
             raise SystemExit("--path loads one source: name a source, not a family")
         settings = _prepare()
-        _run_dags([f"ingest_{target}"] if target != "all" else STAGES["ingest"], settings, _as_of(args))
+        run_stages([f"ingest_{target}"] if target != "all" else STAGES["ingest"], settings, _as_of(args))
         return 0
     known = {s for names in SOURCE_FAMILIES.values() for s in names}
     if target not in known:

@@ -75,7 +75,9 @@ def test_train_promote_and_score_through_a_tracking_server(mlflow_server, tmp_pa
     from pipelines.warehouse.engine import migrate
 
     url, artifacts = mlflow_server
-    use_sliced_home(monkeypatch, tmp_path)  # clears SDG87_MLFLOW_*: point them at the server after it
+    use_sliced_home(
+        monkeypatch, tmp_path, backtest="quick"
+    )  # clears SDG87_MLFLOW_*: point them at the server after it
     monkeypatch.setenv("SDG87_MLFLOW_TRACKING_URI", url)
     monkeypatch.setenv("SDG87_MLFLOW_ARTIFACT_ROOT", artifacts.as_uri())
     settings = get_settings()

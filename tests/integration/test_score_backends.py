@@ -14,6 +14,7 @@ from mlflow.tracking import MlflowClient
 from sqlalchemy import func, select
 
 from features.catalog import FEATURE_LABELS
+from models.windows import QUICK_BACKTEST
 from pipelines.brazil.features import build_brazil_features
 from pipelines.brazil.score import score_brazil
 from pipelines.brazil.train import promote_brazil, train_brazil
@@ -23,6 +24,7 @@ from pipelines.warehouse.schema import FeatureValue, Score
 from tests.conftest import SAMPLE_DATA
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 def test_chain_on_both_backends(backend_settings, tmp_path):
     settings = backend_settings
@@ -36,7 +38,7 @@ def test_chain_on_both_backends(backend_settings, tmp_path):
         built["areas"] == 15 and built["periods"][0] == "2019-01-01" and built["periods"][-1] == "2024-01-01"
     )
     assert build_brazil_features(settings) == built  # replace_partition: same rows again
-    trained = train_brazil(settings)
+    trained = train_brazil(settings, QUICK_BACKTEST)  # the wiring, not the skill: 3 of 12 windows
     if not promote_brazil(trained["model_version"], settings)["promoted"]:
         client = MlflowClient(settings.mlflow_tracking_uri, registry_uri=settings.mlflow_tracking_uri)
         client.set_registered_model_alias(settings.brazil_model_name, "champion", trained["model_version"])

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from features.catalog import FEATURE_LABELS
 from models.drivers import SIZE_FEATURES
 from models.risk_fit import fit_risk_model
+from models.windows import QUICK_BACKTEST
 from pipelines.brazil.features import build_brazil_features
 from pipelines.brazil.score import NoChampionError, score_brazil
 from pipelines.brazil.train import promote_brazil, train_brazil
@@ -26,7 +27,7 @@ from tests.integration.test_features_brazil import ingest_slice
 def chain(tmp_path_factory):
     settings = ingest_slice(tmp_path_factory.mktemp("score"))
     build_brazil_features(settings)
-    trained = train_brazil(settings)
+    trained = train_brazil(settings, QUICK_BACKTEST)  # the wiring, not the skill: 3 of 12 windows
     with pytest.raises(NoChampionError, match="champion"):
         score_brazil(settings)  # a challenger alone is never scored
     if not promote_brazil(trained["model_version"], settings)["promoted"]:

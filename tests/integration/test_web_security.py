@@ -26,8 +26,7 @@ from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import select
-from test_alert_support import ENGLISH_PA, add_english_office, by_recipient, outbox
-from test_alert_support import skilled_run, warehouse  # noqa: F401 - fixtures
+from test_alert_support import ENGLISH_PA, add_english_office, by_recipient, outbox, skilled_run, warehouse  # noqa: F401 - fixtures
 
 from pipelines.alerting.links import sign
 from pipelines.alerting.run import send_alerts

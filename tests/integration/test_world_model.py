@@ -56,6 +56,10 @@ def read_estimates(settings: Settings) -> pd.DataFrame:
     return pd.DataFrame([r._asdict() for r in rows])
 
 
+# The module's fixture trains and evaluates the world model (leave-country-out): minutes, not seconds.
+pytestmark = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     """Ingest, train, try to publish before any champion, gate, publish twice (same result)."""
