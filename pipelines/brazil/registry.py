@@ -8,7 +8,8 @@ What a researcher reads in the registry (docs/adr/0066-mlflow-runs-and-versions-
 runs named by target, horizon and training window (:func:`run_name`); each version's description is the
 model card's summary followed by the gate's decision, and its tags carry ``fingerprint``, ``gate_decision``
 (``champion`` | ``challenger``) and ``gate_reason``; an identical re-run (same ``fingerprint``) reuses the
-version it matches instead of registering a new one (:func:`registered_twin`).
+version it matches instead of registering a new one (:mod:`pipelines.model_versions`, shared with the world
+study).
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ from mlflow.models import infer_signature
 
 from models.gate import GateResult, beats, brazil_promotion
 from models.risk_model import RiskModel
+from pipelines.model_versions import record_decision, register_or_reuse
 from pipelines.settings import Settings, get_settings
-from pipelines.tracking import CHALLENGER, CHAMPION, use_tracking, version_by_alias
+from pipelines.tracking import CHAMPION, use_tracking, version_by_alias
 
 REQUIREMENTS = ("lightgbm", "numpy", "pandas", "scikit-learn", "cloudpickle")
 
@@ -71,54 +73,6 @@ def model_fingerprint(model: RiskModel, scored: pd.DataFrame, identity: dict) ->
     return hashlib.sha256(payload).hexdigest()[:16]
 
 
-def registered_twin(client, model_name: str, fingerprint: str) -> str | None:
-    """The newest version of ``model_name`` tagged with ``fingerprint``, or ``None``."""
-    try:
-        versions = client.search_model_versions(f"name = '{model_name}'")
-    except mlflow.exceptions.MlflowException:
-        return None
-    same = [int(v.version) for v in versions if (v.tags or {}).get("fingerprint") == fingerprint]
-    return str(max(same)) if same else None
-
-
-def card_summary(card: str) -> str:
-    """The summary of a model card: its first paragraph after the title (``Registered model: …``)."""
-    paragraphs = [p.strip() for p in card.split("\n\n") if p.strip() and not p.lstrip().startswith("#")]
-    return paragraphs[0] if paragraphs else ""
-
-
-def describe_version(client, model_name: str, version: str, summary: str, decision: str, reason: str) -> None:
-    """Write the card ``summary`` and the gate's ``decision`` and ``reason`` into the version's
-    description and tags (``gate_decision``, ``gate_reason``), and the model's own description."""
-    client.update_registered_model(model_name, description=MODEL_DESCRIPTION)
-    client.update_model_version(model_name, version, description=f"{summary}\n\nGate: {decision} — {reason}.")
-    client.set_model_version_tag(model_name, version, "gate_decision", decision)
-    client.set_model_version_tag(model_name, version, "gate_reason", reason)
-
-
-def register_or_reuse(
-    client, model_uri: str, model_name: str, fingerprint: str, card: str
-) -> tuple[str, bool]:
-    """The version for the active run's logged model ``model_uri``: its registered twin when one has the same
-    ``fingerprint`` (returns ``(version, False)``), else a new version tagged with it and described as a
-    challenger awaiting the gate (``(version, True)``)."""
-    twin = registered_twin(client, model_name, fingerprint)
-    if twin is not None:
-        mlflow.set_tag("registered_version", twin)
-        mlflow.set_tag(
-            "registered_as", f"identical to v{twin} (fingerprint {fingerprint}): not registered again"
-        )
-        return twin, False
-    version = str(mlflow.register_model(model_uri, model_name).version)
-    client.set_model_version_tag(model_name, version, "fingerprint", fingerprint)
-    client.set_model_version_tag(model_name, version, "study", "brazil")
-    describe_version(
-        client, model_name, version, card_summary(card), CHALLENGER, "awaiting the promotion gate"
-    )
-    mlflow.set_tag("registered_version", version)
-    return version, True
-
-
 def log_risk_model(
     model: RiskModel, example: pd.DataFrame, model_name: str | None = None, fingerprint: str | None = None
 ) -> str:
@@ -141,7 +95,9 @@ def log_risk_model(
     run_id = mlflow.active_run().info.run_id
     card = mlflow.artifacts.load_text(f"runs:/{run_id}/model_card.md")
     client = mlflow.tracking.MlflowClient()
-    return register_or_reuse(client, info.model_uri, model_name, fingerprint, card)[0]
+    return register_or_reuse(
+        client, info.model_uri, model_name, fingerprint, card, "brazil", MODEL_DESCRIPTION
+    )[0]
 
 
 def load_risk_model(uri: str) -> RiskModel:
@@ -166,7 +122,7 @@ def promote_brazil(model_version: str | int, settings: Settings | None = None) -
     interval (metric ``gate_pass`` = 1: a learned model whose AUPR interval lies above zero, else the rule
     itself); runs without that metric need a gate AUPR above the strongest other model of the run; and > the current champion's when both were evaluated up to the same last year (a tie
     keeps the champion). Promoting the version that already is champion reports success. The decision
-    and its reason are written into the version's description and tags (:func:`describe_version`).
+    and its reason are written into the version's description and tags (:func:`pipelines.model_versions.record_decision`).
     """
     settings = settings or get_settings()
     client = use_tracking(settings)
@@ -205,8 +161,4 @@ def promote_brazil(model_version: str | int, settings: Settings | None = None) -
 
 
 def _decided(client, name: str, candidate, promoted: bool, champion_version: str | None, reason: str) -> dict:
-    """Record the gate's decision on the candidate version (description and tags) and return it."""
-    summary = (candidate.description or "").split("\n\nGate:")[0]
-    decision = CHAMPION if promoted or champion_version == str(candidate.version) else CHALLENGER
-    describe_version(client, name, str(candidate.version), summary, decision, reason)
-    return {"promoted": promoted, "champion_version": champion_version, "reason": reason}
+    return record_decision(client, name, candidate, promoted, champion_version, reason, MODEL_DESCRIPTION)

@@ -50,7 +50,14 @@ from pipelines.warehouse.schema_world import INTERVENTION_TYPES, CountryEstimate
 from pipelines.warehouse.writes import replace_partition
 from pipelines.world.artifacts.map import load_country_shapes, world_map_figure
 from pipelines.world.inputs import load_world_inputs, newest_vintage
-from pipelines.world.registry import EXPERIMENT, MODEL_NAME, load_world_model, log_world_model, promote_world
+from pipelines.world.registry import (
+    EXPERIMENT,
+    MODEL_NAME,
+    load_world_model,
+    log_world_model,
+    promote_world,
+    world_fingerprint,
+)
 
 __all__ = [
     "EXPERIMENT",
@@ -58,6 +65,7 @@ __all__ = [
     "promote_world",
     "publish_world_estimates",
     "train_world",
+    "world_run_name",
 ]
 
 
@@ -65,6 +73,12 @@ def _country_shapes(settings: Settings):
     with warehouse_engine(settings) as engine:
         with engine.connect() as conn:
             return load_country_shapes(conn)
+
+
+def world_run_name(as_of: date) -> str:
+    """``world-child-labour-5-17-ref<year>-as-of-<date>``: what the run estimates, for which reference year
+    (the year before ``as_of``) and from which data, e.g. ``world-child-labour-5-17-ref2025-as-of-2026-01-01``."""
+    return f"world-child-labour-5-17-ref{as_of.year - 1}-as-of-{as_of.isoformat()}"
 
 
 def train_world(settings: Settings | None = None, as_of: date | None = None) -> dict:
@@ -89,24 +103,25 @@ def train_world(settings: Settings | None = None, as_of: date | None = None) -> 
     client = use_tracking(settings)
     experiment_id = ensure_experiment(client, EXPERIMENT, settings.mlflow_artifact_root)
     title = f"Estimated child labour (5-17, %) and intervention type, {as_of.year - 1} (as of {as_of})"
-    with mlflow.start_run(experiment_id=experiment_id, run_name=f"world-as-of-{as_of.isoformat()}") as run:
-        mlflow.log_params(
-            {
-                "as_of": as_of.isoformat(),
-                "reference_year": as_of.year - 1,
-                "reference_band": REFERENCE_BAND,
-                "estimand": REFERENCE,
-                "covariates": ",".join(model.prior.spec.columns),
-                "covariate_set": model.prior.spec.covariates,
-                "ridge_alpha": model.prior.spec.alpha,
-                "spatial_weight": model.prior.spec.spatial,
-                "prior_rows": model.prior.spec.rows,
-                "persistence_years": model.persistence,
-                "interval_level": 0.9,
-                "risk_cuts": ",".join(str(c) for c in RISK_CUTS),
-                "baselines": "regional: logit mean of the 5 nearest 5-17 countries; carried: last survey converted",
-            }
-        )
+    params = {
+        "as_of": as_of.isoformat(),
+        "reference_year": as_of.year - 1,
+        "reference_band": REFERENCE_BAND,
+        "estimand": REFERENCE,
+        "covariates": ",".join(model.prior.spec.columns),
+        "covariate_set": model.prior.spec.covariates,
+        "ridge_alpha": model.prior.spec.alpha,
+        "spatial_weight": model.prior.spec.spatial,
+        "prior_rows": model.prior.spec.rows,
+        "persistence_years": model.persistence,
+        "interval_level": 0.9,
+        "risk_cuts": ",".join(str(c) for c in RISK_CUTS),
+        "baselines": "regional: logit mean of the 5 nearest 5-17 countries; carried: last survey converted",
+    }
+    vintage = data_vintage(observations, as_of)
+    fingerprint = world_fingerprint({**params, "data_vintage": vintage}, estimates)
+    with mlflow.start_run(experiment_id=experiment_id, run_name=world_run_name(as_of)) as run:
+        mlflow.log_params(params)
         mlflow.log_metrics({k: float(v) for k, v in metrics.items()})
         mlflow.set_tags(
             {
@@ -114,7 +129,7 @@ def train_world(settings: Settings | None = None, as_of: date | None = None) -> 
                 "model_family": "hierarchical-ridge-gp",
                 "git_sha": git_sha() or "unknown",
                 "beats_baseline": str(beats).lower(),
-                "data_vintage": json.dumps(data_vintage(observations, as_of), sort_keys=True),
+                "data_vintage": json.dumps(vintage, sort_keys=True),
             }
         )
         for name, table in tables.items():
@@ -125,7 +140,7 @@ def train_world(settings: Settings | None = None, as_of: date | None = None) -> 
         mlflow.log_figure(world_map_figure(_country_shapes(settings), estimates, title), "world_map.png")
         card = world_model_card(metrics, as_of.isoformat(), by_type, len(estimates))
         mlflow.log_text(card, "model_card.md")
-        model_version = log_world_model(model, example)
+        model_version = log_world_model(model, example, fingerprint, card)
     client.set_registered_model_alias(MODEL_NAME, CHALLENGER, model_version)
     return {
         "run_id": run.info.run_id,

@@ -29,6 +29,7 @@ from pipelines.world.steps import (
     promote_world,
     publish_world_estimates,
     train_world,
+    world_run_name,
 )
 from tests.conftest import SAMPLE_DATA
 
@@ -127,6 +128,23 @@ def test_registered_as_challenger_and_promoted_by_the_gate(world):
         assert "regional mean" in gate["reason"]
     # promoting the champion again reports success and changes nothing
     assert promote_world(result["model_version"], settings)["champion_version"] == result["model_version"]
+
+
+def test_versions_explain_themselves_and_an_identical_rerun_reuses_its_version(world):
+    settings, result, gate, _ = world
+    client = MlflowClient(settings.mlflow_tracking_uri, registry_uri=settings.mlflow_tracking_uri)
+    version = client.get_model_version(MODEL_NAME, result["model_version"])
+    assert version.tags["study"] == "world" and len(version.tags["fingerprint"]) == 16
+    assert version.tags["gate_decision"] == ("champion" if gate["promoted"] else "challenger")
+    assert version.tags["gate_reason"] == gate["reason"]
+    assert "Gate: " in version.description and client.get_registered_model(MODEL_NAME).description
+    run = client.get_run(result["run_id"])
+    assert run.info.run_name == world_run_name(date.fromisoformat(run.data.params["as_of"]))
+    assert run.info.run_name.startswith("world-child-labour-5-17-ref")
+    again = train_world(settings)
+    assert again["model_version"] == result["model_version"]  # the same data and code: no new version
+    tags = client.get_run(again["run_id"]).data.tags
+    assert tags["registered_as"].startswith(f"identical to v{result['model_version']} ")
 
 
 def test_an_older_candidate_does_not_replace_the_champion(world):
