@@ -32,10 +32,10 @@ run: install ## run the whole pipeline once on the shipped data (state in ./var)
 	$(UV) run --frozen sdg87 run
 
 test: install ## run the whole test suite on TEST_WORKERS workers (TEST_WORKERS=0: one process)
-	$(UV) run --frozen pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	$(UV) run --frozen pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder $(PYTEST_ARGS)
 
 test-fast: install ## run the tests not marked slow (no whole chain, no full training)
-	$(UV) run --frozen pytest -n $(TEST_WORKERS) --dist worksteal -m "not slow" $(PYTEST_ARGS)
+	$(UV) run --frozen pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder -m "not slow" $(PYTEST_ARGS)
 
 test-distributed: install ## start the Celery stack on free ports, run the chain on two workers, kill one
 	$(UV) run --frozen pytest tests/distributed -m distributed $(PYTEST_ARGS)
