@@ -109,8 +109,10 @@ def in_country(area_id: str, name: str, language: str) -> str:
             return f"nas {name}"
         if code in PT_EM:
             return f"em {name}"
-        if code in PT_NA or code in PT_NO:
-            return f"{'na' if code in PT_NA else 'no'} {name}"
+        if code in PT_NA:
+            return f"na {name}"
+        if code in PT_NO:
+            return f"no {name}"
         return f"na {name}" if _first_word(name).endswith("a") else f"no {name}"
     if language == "es":
         return f"en {name}"

@@ -24,12 +24,17 @@ PT_STATE_PREPOSITION: dict[str, str] = {
 }  # fmt: skip
 
 
+def _known(language: str) -> str:
+    """``language`` if the catalogues have it, else English (what :func:`alerts.i18n.texts` falls back to)."""
+    return language if language in LANGUAGES else "en"
+
+
 def local_name(area_id: str, name: str, language: str) -> str:
     """``name`` of ``area_id`` as ``language`` writes it: a country's own word, else the official name."""
     t = texts(language)
     if f"country_{area_id}" in t:
         return t[f"country_{area_id}"]
-    return country_name(area_id, name, language if language in LANGUAGES else "en")
+    return country_name(area_id, name, _known(language))
 
 
 def in_place(area_id: str, name: str, level: str, language: str) -> str:
@@ -40,7 +45,6 @@ def in_place(area_id: str, name: str, level: str, language: str) -> str:
     if language == "pt" and area_id in PT_STATE_PREPOSITION:
         return f"{PT_STATE_PREPOSITION[area_id]} {name}"
     if str(level) == "0" and iso2(area_id):
-        known = language if language in LANGUAGES else "en"
-        return in_country(area_id, local_name(area_id, name, known), known)
+        return in_country(area_id, local_name(area_id, name, language), _known(language))
     template = t.get(f"in_place_{level}", t["in_place_1"])
     return template.format(name=local_name(area_id, name, language))

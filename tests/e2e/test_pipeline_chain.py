@@ -1,10 +1,9 @@
 """The whole chain, through real Airflow DAG runs (``airflow dags test``), on a two-state slice of the real data.
 
-This is what ``make run`` does (the same stage runner, with its fingerprints), on Pará and Mato Grosso only,
-so it stays a few minutes. It checks the promises of the quickstart: a
-warehouse with both study areas, a champion model, scores for every municipality in the slice, e-mails in
-the outbox, and a second run that skips every unchanged stage, redoes the alert DAG when forced and sends
-nothing twice.
+This is what ``make run`` does (the same stage runner, with its fingerprints), on Pará and Mato Grosso
+only, so it stays a few minutes. It checks the promises of the quickstart: a warehouse with both study
+areas, a champion model, scores for every municipality in the slice, e-mails in the outbox, and a second
+run that skips every unchanged stage, redoes the alert DAG when forced and sends nothing twice.
 """
 
 from __future__ import annotations
