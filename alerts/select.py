@@ -27,8 +27,10 @@ Rules (see ``docs/adr/0030-alert-selection-rules.md`` and ``0033-alert-hysteresi
   horizon, model name and version is dropped.
 - Skill gate: with ``skilled=False`` (the model does not beat its baselines) nothing is selected and no
   state changes; the summary says so.
-- Top ``top_n`` per subscription by ``p`` (ties by ``area_id``); the rest are counted in ``n_more``, are
-  not recorded, and stay eligible.
+- Every area that enters or is re-alerted is selected and recorded; ``top_n`` only decides which of them
+  the message body lists (``in_body``): the ``top_n`` with the highest ``p`` (ties by ``area_id``). The
+  rest (``n_more``) reach the officer in the attached CSV with their own alert reference, so an outcome
+  can be recorded for each, and they open like the listed ones (no second "new" alert next cycle).
 """
 
 from __future__ import annotations
@@ -62,11 +64,12 @@ SUMMARY_COLUMNS = [
 
 
 class Selection(NamedTuple):
-    """``alerts``: one row per (subscription_id, area_id) to put in this cycle's message, with ``reason``
-    and ``rank`` (1 = highest ``p``) added to the score columns. ``summary``: one row per subscription
+    """``alerts``: one row per (subscription_id, area_id) to put in this cycle's message, with ``reason``,
+    ``rank`` (1 = first in the message: the listed areas by ``p``, then the digest's still-high ones, then the
+    areas only in the CSV) and ``in_body`` (listed in the message body) added to the score columns. ``summary``: one row per subscription
     with counts ``n_in_class`` (areas in scope and class), ``n_already_alerted`` (same cycle, dropped),
     ``n_still_high`` (open, unchanged, not repeated), ``n_left`` (open areas that closed), ``n_selected``
-    (rows in ``alerts``), ``n_more`` (new areas beyond ``top_n``) and ``skill_gated``. ``states``: the
+    (rows in ``alerts``, all recorded), ``n_more`` (of those, the new areas beyond ``top_n``: CSV only) and ``skill_gated``. ``states``: the
     :data:`STATE_COLUMNS` rows to store if the message is sent (opened, re-alerted or closed areas)."""
 
     alerts: pd.DataFrame
@@ -221,12 +224,14 @@ def _ordered(at: np.ndarray, lookups: _Lookups, n: int) -> np.ndarray:
 
 
 class _Decision(NamedTuple):
-    """One subscription's decision as score-row positions: ``alerts`` (in rank order) with ``reasons``;
+    """One subscription's decision as score-row positions: ``alerts`` (in rank order) with ``reasons`` and
+    ``in_body``;
     ``states``: positions of the rows whose state changes, their ``state`` and ``alerted_on`` (two lists:
     the opened rows', the closed rows')."""
 
     alerts: np.ndarray
     reasons: list[str]
+    in_body: list[bool]
     counts: dict
     states: np.ndarray
     state: list[str]
@@ -269,15 +274,23 @@ def _for_subscription(sub: dict, lookups: _Lookups, rules) -> _Decision:
         fresh = np.flatnonzero(candidates)
     reason_at = dict(zip(reopen.tolist(), open_reasons.tolist(), strict=True))
     gated = not rules["skilled"]
-    chosen = fresh[:0] if gated else _ordered(fresh, lookups, rules["top_n"])
-    reasons = [reason_at.get(i, "entered_high") for i in chosen.tolist()]
-    n_more = 0 if gated else len(fresh) - len(chosen)
-    still = reopen[open_reasons == "still_high"]
+    chosen = fresh[:0] if gated else _ordered(fresh, lookups, len(fresh))
     n_new = len(chosen)
+    n_listed = min(n_new, rules["top_n"])
+    n_more = n_new - n_listed
+    still = reopen[open_reasons == "still_high"]
+    extra = still[:0]
     if digest and n_new:
         extra = _ordered(still, lookups, max(rules["top_n"] - n_new, 0))
-        chosen = np.concatenate([chosen, extra])
-        reasons += ["still_high_digest"] * len(extra)
+    new_order = np.concatenate([chosen[:n_listed], extra, chosen[n_listed:]])
+    reasons = (
+        [reason_at.get(i, "entered_high") for i in chosen[:n_listed].tolist()]
+        + ["still_high_digest"] * len(extra)
+        + [reason_at.get(i, "entered_high") for i in chosen[n_listed:].tolist()]
+    )
+    in_body = [True] * (n_listed + len(extra)) + [False] * n_more
+    opened = chosen
+    chosen = new_order
     if gated:
         leaving = leaving[:0]
     known = dict(zip(prev["area_id"], prev["alerted_on"], strict=True)) if len(leaving) else {}
@@ -293,7 +306,7 @@ def _for_subscription(sub: dict, lookups: _Lookups, rules) -> _Decision:
         "skill_gated": gated and len(fresh) > 0,
     }
     return _Decision(
-        chosen, reasons, counts, np.concatenate([chosen[:n_new], leaving]),
+        chosen, reasons, in_body, counts, np.concatenate([opened, leaving]),
         ["open"] * n_new + ["closed"] * len(leaving), [[rules["today"]] * n_new, closed_on],
     )  # fmt: skip
 
@@ -336,7 +349,7 @@ def select_alerts(
     _require(states, STATE_COLUMNS, "states")
     rules = {"top_n": top_n, "min_rise": min_rise, "leave_p": leave_p, "cooldown_days": cooldown_days,
              "today": today, "skilled": skilled}  # fmt: skip
-    out_columns = ["subscription_id", *scores.columns, "reason", "rank"]
+    out_columns = ["subscription_id", *scores.columns, "reason", "rank", "in_body"]
     lookups = _Lookups(scores, areas, history, states)
     decisions = [_for_subscription(sub, lookups, rules) for sub in subscriptions.to_dict("records")]
     summary = pd.DataFrame([d.counts for d in decisions], columns=SUMMARY_COLUMNS)
@@ -345,6 +358,7 @@ def select_alerts(
             subscription_id=[d.counts["subscription_id"] for d in decisions for _ in d.alerts],
             reason=[r for d in decisions for r in d.reasons],
             rank=np.concatenate([np.arange(1, len(d.alerts) + 1) for d in decisions]),
+            in_body=[b for d in decisions for b in d.in_body],
         )
     else:
         alerts = pd.DataFrame(columns=out_columns)

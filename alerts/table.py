@@ -2,8 +2,9 @@
 
 One row per ``area_id`` in ``scores``, highest ``p`` first; columns :data:`CSV_COLUMNS`, headed in the
 subscriber's language (catalogue keys ``csv_<column>``); probabilities as decimals in [0, 1] with four
-digits; ``period`` is the first day of the target year; ``alert_ref`` is the alert id of a listed area
-(what ``sdg87 feedback import`` and the feedback form record an outcome against), empty otherwise. Text
+digits; ``period`` is the first day of the target year; ``alert_ref`` is the alert id of an area this
+message alerts, listed in its body or not (what ``sdg87 feedback import`` and the feedback form record an
+outcome against), empty otherwise; ``feedback_link`` is that alert's signed feedback form, when given. Text
 cells that a spreadsheet would run as a formula (leading ``=``, ``+``, ``-``, ``@``, tab or CR) are
 prefixed with ``'``.
 """
@@ -20,7 +21,7 @@ import pandas as pd
 from alerts.i18n import CATALOG, texts
 
 CSV_COLUMNS = ["rank", "area_id", "name", "parent", "p", "p_lo", "p_hi", "risk_class", "alerted", "alert_ref",
-               "period", "model_name", "model_version"]  # fmt: skip
+               "feedback_link", "period", "model_name", "model_version"]  # fmt: skip
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -39,10 +40,15 @@ def header_columns() -> dict[str, str]:
 
 
 def scores_csv(
-    scores: pd.DataFrame, areas: pd.DataFrame, alert_refs: Mapping[str, int], language: str = "en"
+    scores: pd.DataFrame,
+    areas: pd.DataFrame,
+    alert_refs: Mapping[str, int],
+    language: str = "en",
+    feedback_urls: Mapping[str, str] | None = None,
 ) -> bytes:
     """UTF-8 CSV (with BOM, so spreadsheet programs read accents) of ``scores`` with names and parents;
-    ``alert_refs`` maps each listed area to its alert id."""
+    ``alert_refs`` maps each alerted area to its alert id, ``feedback_urls`` to its feedback form."""
+    feedback_urls = feedback_urls or {}
     t = texts(language)
     names = dict(zip(areas["area_id"], areas["name"], strict=True))
     parents = dict(zip(areas["area_id"], areas["parent_id"], strict=True))
@@ -59,7 +65,7 @@ def scores_csv(
                 float(row["p"]), row.get("p_lo"), row.get("p_hi"),
                 t.get(f"class_{row['risk_class']}", row["risk_class"]),
                 t["csv_yes"] if area_id in alert_refs else t["csv_no"], alert_refs.get(area_id),
-                period, row["model_name"], row["model_version"],
+                feedback_urls.get(area_id), period, row["model_name"], row["model_version"],
             )]
         )  # fmt: skip
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

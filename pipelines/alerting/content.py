@@ -50,30 +50,34 @@ def alert_message(
     sender: Sender, links: LinkSigner, engine: Engine, sub: dict, key: str, kind: str, items: pd.DataFrame, total: int,
     data: dict, today: date,
 ) -> Outgoing:  # fmt: skip
-    """The message for ``items`` (already recorded under ``key``), with map, CSV and feedback links."""
+    """The message for ``items`` (already recorded under ``key``; those with ``in_body`` are listed, the
+    others only in the CSV), with map, CSV and a feedback link for every alert; ``total``: the areas the
+    message tells of."""
     scores, areas = data["scores"], data["areas"]
     in_scope = scores[scores["area_id"].isin(scope_members(areas, sub["scope_area_id"]))]
     with engine.connect() as conn:
         ids = alert_ids(conn, key)
-    png = _map(engine, in_scope, items["area_id"].tolist())
+    feedback_urls = {a: links.feedback_url(i, today) for a, i in ids.items()}
+    listed = items[items["in_body"].astype(bool)]
+    png = _map(engine, in_scope, listed["area_id"].tolist())
     min_class = sub["min_class"] or "high"
     at_level = in_scope["risk_class"].map(CLASS_RANK).fillna(-1) >= CLASS_RANK[min_class]
     attached = in_scope[at_level | in_scope["area_id"].isin(list(ids))]
     csv_name = f"sdg87-{sub['scope_area_id']}-{pd.Timestamp(scores['period'].iloc[0]).year}.csv"
     freshness = data.get("freshness", {})
     rendered = render_alert_email(
-        items.assign(previous_p=_previous_p(items, data["states"], sub["subscription_id"])),
+        listed.assign(previous_p=_previous_p(listed, data["states"], sub["subscription_id"])),
         areas,
         scope_area_id=sub["scope_area_id"],
         min_class=min_class,
-        n_more=total - len(items),
+        n_more=total - len(listed),
         n_still_high=int(data["selection"].summary.set_index("subscription_id").loc[sub["subscription_id"], "n_still_high"])
         if sub["subscription_id"] in set(data["selection"].summary["subscription_id"]) else 0,
         unsubscribe_url=links.unsubscribe_url(sub["unsubscribe_token"]),
         recipient_name=sub["recipient_name"] or "",
         language=sub["language"],
         cadence=sub["cadence"] or "immediate",
-        feedback_urls={a: links.feedback_url(i, today) for a, i in ids.items()},
+        feedback_urls=feedback_urls,
         freshness=freshness,
         checks=data.get("checks", ()),
         map_cid=MAP_CID if png else None,
@@ -85,5 +89,5 @@ def alert_message(
     return to_subscriber(
         sender, links, sub, key, kind, rendered, n_areas=total,
         images=((MAP_CID, png),) if png else (),
-        attachments=((csv_name, scores_csv(attached, areas, ids, sub["language"])),),
+        attachments=((csv_name, scores_csv(attached, areas, ids, sub["language"], feedback_urls)),),
     )  # fmt: skip

@@ -42,19 +42,25 @@ def write_states(conn: Connection, states: pd.DataFrame, cycle_label: str) -> in
 def write_decision(
     conn: Connection, key: str, items: pd.DataFrame, states: pd.DataFrame, cycle_label: str
 ) -> None:
-    """The alert rows of a claimed delivery, their links to it, and the subscription's new states."""
+    """The alert rows of a claimed delivery (``items``: ``ALERT_COLUMNS`` and ``in_body``), their links to
+    it, and the subscription's new states."""
     now = datetime.now(UTC)
     rows = [{**r, "created_at": now} for r in items[ALERT_COLUMNS].to_dict("records")]
     conn.execute(_insert(conn)(Alert.__table__).on_conflict_do_nothing(index_elements=ALERT_KEY), rows)
     a = Alert.__table__
     first = rows[0]
     ids = conn.execute(
-        select(a.c.alert_id).where(
+        select(a.c.area_id, a.c.alert_id).where(
             *(a.c[c] == first[c] for c in ALERT_KEY if c != "area_id"),
             a.c.area_id.in_(items["area_id"].tolist()),
         )
-    ).scalars()
-    upsert(conn, DeliveryAlert.__table__, [{"delivery_key": key, "alert_id": i} for i in ids])
+    )
+    in_body = dict(zip(items["area_id"], items["in_body"].astype(bool), strict=True))
+    upsert(
+        conn,
+        DeliveryAlert.__table__,
+        [{"delivery_key": key, "alert_id": r.alert_id, "in_body": bool(in_body[r.area_id])} for r in ids],
+    )
     write_states(conn, states, cycle_label)
 
 
@@ -72,12 +78,13 @@ def alert_ids(conn: Connection, key: str) -> dict[str, int]:
 def stored_items(
     conn: Connection, key: str, scores: pd.DataFrame, subscription_id: int
 ) -> tuple[pd.DataFrame, int]:
-    """The items a pending/failed delivery carries (re-sent as decided then) and its total count."""
+    """The items a pending/failed delivery carries (re-sent as decided then: the listed ones first, by
+    ``p``) and its total count."""
     a, da = Alert.__table__, DeliveryAlert.__table__
-    stmt = select(a.c.area_id, a.c.reason, a.c.p, a.c.risk_class).join(da, da.c.alert_id == a.c.alert_id)
-    stored = read_frame(conn, stmt.where(da.c.delivery_key == key))
+    stmt = select(a.c.area_id, a.c.reason, a.c.p, a.c.risk_class, da.c.in_body)
+    stored = read_frame(conn, stmt.join(da, da.c.alert_id == a.c.alert_id).where(da.c.delivery_key == key))
     total = conn.execute(select(Delivery.__table__.c.n_areas).where(Delivery.__table__.c.delivery_key == key))
-    items = scores.drop(columns=["p", "risk_class"]).merge(stored, on="area_id")
-    items = items.sort_values(["p", "area_id"], ascending=[False, True])
+    items = scores.drop(columns=["p", "risk_class"]).merge(stored.astype({"in_body": bool}), on="area_id")
+    items = items.sort_values(["in_body", "p", "area_id"], ascending=[False, False, True])
     items = items.assign(subscription_id=subscription_id, rank=range(1, len(items) + 1))
     return items, int(total.scalar_one())

@@ -191,7 +191,7 @@ def _serve(settings, sender, links, engine, smtp, sub: dict, data: dict, today: 
         outcome = "resent"
     else:
         items = sel.alerts[sel.alerts["subscription_id"] == sid]
-        total = len(items) + int(sel.summary.set_index("subscription_id").loc[sid, "n_more"])
+        total = len(items)  # listed in the body or only in the CSV: every one is an alert
         if items.empty:
             with engine.begin() as conn:
                 write_states(conn, new_states, data["cycle_label"])

@@ -31,6 +31,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -261,11 +262,13 @@ class Delivery(Base):
 
 
 class DeliveryAlert(Base):
-    """Which alerts a delivery carried."""
+    """Which alerts a delivery carried; ``in_body``: listed in the message body (true) or only in its
+    attached CSV (false: beyond the top N)."""
 
     __tablename__ = "delivery_alert"
     delivery_key: Mapped[str] = mapped_column(ForeignKey("delivery.delivery_key"), primary_key=True)
     alert_id: Mapped[int] = mapped_column(ForeignKey("alert.alert_id"), primary_key=True)
+    in_body: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class Feedback(Base):

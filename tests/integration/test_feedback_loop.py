@@ -206,3 +206,29 @@ def test_report_on_an_empty_warehouse(settings, capsys):
     assert main(["report"]) == 0
     out = capsys.readouterr().out
     assert "alerts sent: 0" in out and "(no referrals recorded yet)" in out
+
+
+def test_areas_beyond_the_top_n_are_alerts_with_their_own_link(settings, warehouse, tmp_path):
+    add_english_office(warehouse)
+    one = settings.model_copy(update={"alert_top_n": 1})
+    send_alerts(one, today=run_date())
+    (pa,) = [m for m in outbox(one) if m["To"].addresses[0].addr_spec == ENGLISH_PA]
+    text = pa.get_body(("plain",)).get_content()
+    assert "1 more are in the attached CSV, each with its own reference and link" in text
+    assert text.count("Record what was done: ") == 1  # the body lists only the top one
+    (attachment,) = pa.iter_attachments()
+    header, *rows = (r.split(",") for r in attachment.get_content().lstrip("\ufeff").splitlines())
+    ref, link = header.index("alert_ref"), header.index("feedback_link")
+    assert len(rows) == 2 and all(r[ref] and r[link].startswith(one.public_url) for r in rows)
+    csv_only = rows[1]
+    with warehouse.connect() as conn:
+        alerted = dict(conn.execute(select(Alert.alert_id, Alert.area_id)).all())
+    assert alerted[int(csv_only[ref])] == csv_only[header.index("area_id")]
+    client = TestClient(create_app(one))
+    page = client.get("/feedback", params={"token": csv_only[link].split("token=")[1]})
+    assert page.status_code == 200 and csv_only[header.index("name")] in page.text
+    done = submit(client, page.text, outcome="referred", action_date=TODAY.isoformat(), service="CREAS")
+    assert done.status_code == 200, done.text
+    with warehouse.connect() as conn:
+        recorded = conn.execute(select(Feedback.alert_id, Feedback.outcome)).all()
+    assert recorded == [(int(csv_only[ref]), "referred")]

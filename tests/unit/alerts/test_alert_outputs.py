@@ -148,11 +148,13 @@ def test_csv_ranks_rows_and_defuses_formulas():
     s = pd.DataFrame({"area_id": ["A", "B"], "period": [date(2025, 1, 1)] * 2, "p": [0.1, 0.5],
                       "p_lo": [float("nan"), 0.4], "p_hi": [0.2, 0.6], "risk_class": ["medium", "high"],
                       "model_name": ["m", "m"], "model_version": ["1", "1"]})  # fmt: skip
-    text = scores_csv(s, areas, {"B": 17}).decode("utf-8")
+    text = scores_csv(s, areas, {"B": 17}, feedback_urls={"B": "https://x.example/f/17"}).decode("utf-8")
     lines = text.lstrip("\ufeff").splitlines()
     assert lines[0].split(",")[:2] == ["rank", "area_id"] and "alert_ref" in lines[0]
-    assert lines[1] == "1,B,Belém,'=HYPERLINK(1),0.5000,0.4000,0.6000,high,yes,17,2025-01-01,m,1"
-    assert lines[2] == "2,A,'=HYPERLINK(1),,0.1000,,0.2000,medium,no,,2025-01-01,m,1"
+    assert lines[1] == (
+        "1,B,Belém,'=HYPERLINK(1),0.5000,0.4000,0.6000,high,yes,17,https://x.example/f/17,2025-01-01,m,1"
+    )
+    assert lines[2] == "2,A,'=HYPERLINK(1),,0.1000,,0.2000,medium,no,,,2025-01-01,m,1"
     assert scores_csv(s.iloc[0:0], areas, {}).decode("utf-8").count("\n") == 1  # header only
 
 

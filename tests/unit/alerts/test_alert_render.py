@@ -95,7 +95,10 @@ def test_plain_text_is_readable_and_complete():
 
 def test_remainder_and_still_high_lines():
     text = render(items([("BRA.1500107", 0.4)]), n_more=1, n_still_high=2).text
-    assert "The 1 with the highest risk are listed; 1 more are in the attached CSV." in text
+    assert (
+        "The 1 with the highest risk are listed; 1 more are in the attached CSV, each with its own reference"
+        " and link to record what happened."
+    ) in text
     assert "2 other areas from earlier alerts remain at high risk" in text
 
 

@@ -123,11 +123,25 @@ def test_probability_rise_counts_from_min_rise():
     assert "BRA.1500107" not in set(short.alerts["area_id"])
 
 
-def test_top_n_ranks_by_p_and_counts_the_rest():
+def test_top_n_decides_what_the_body_lists_and_every_area_is_recorded():
     rows = {"BRA.1500107": (0.30, "high"), "BRA.1500131": (0.90, "high"), "BRA.1500206": (0.30, "high")}
     sel = select_alerts(scores(rows), AREAS, subs((1, "BRA.PA", "high")), NO_HISTORY, top_n=2)
-    assert sel.alerts[["area_id", "rank"]].values.tolist() == [["BRA.1500131", 1], ["BRA.1500107", 2]]
-    assert sel.summary.loc[0, ["n_in_class", "n_selected", "n_more"]].tolist() == [3, 2, 1]
+    assert sel.alerts[["area_id", "rank", "in_body"]].values.tolist() == [
+        ["BRA.1500131", 1, True], ["BRA.1500107", 2, True], ["BRA.1500206", 3, False]
+    ]  # fmt: skip
+    assert sel.summary.loc[0, ["n_in_class", "n_selected", "n_more"]].tolist() == [3, 3, 1]
+    assert sorted(sel.states["area_id"]) == sorted(rows)  # the CSV-only area opens like the others
+
+
+def test_an_area_only_in_the_csv_is_not_new_again_next_cycle():
+    rows = {"BRA.1500107": (0.30, "high"), "BRA.1500131": (0.90, "high"), "BRA.1500206": (0.20, "high")}
+    first = select_alerts(scores(rows), AREAS, subs((1, "BRA.PA", "high")), NO_HISTORY, top_n=1)
+    earlier = first.alerts[list(HISTORY_COLUMNS)]
+    later = select_alerts(
+        scores(rows, version="4"), AREAS, subs((1, "BRA.PA", "high")), earlier, top_n=1, states=first.states
+    )
+    assert later.alerts.empty
+    assert later.summary.loc[0, ["n_still_high", "n_more"]].tolist() == [3, 0]
 
 
 def test_empty_scores_give_no_alerts_and_zero_counts():
