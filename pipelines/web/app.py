@@ -18,8 +18,9 @@
 
 Every POST form carries a CSRF token bound to its link (:func:`pipelines.web.security.form_token`);
 :class:`pipelines.web.security.Guard` wraps the app (origin check, body limit, rate limit, headers).
-Every page speaks the subscriber's language (``en``, ``pt``, ``es``, ``fr``; words in :mod:`alerts.i18n`);
-when no subscription is known (a broken link) the browser's ``Accept-Language`` decides. Pages are rendered
+Every page speaks the subscriber's language (``en``, ``pt``, ``es``, ``fr``; words in :mod:`alerts.i18n`),
+an expired link's page too (the authentic token still names its subscription or alert); when no
+subscription is known (a broken or forged link) the browser's ``Accept-Language`` decides. Pages are rendered
 from ``templates/`` with autoescaping; nothing a visitor sends is echoed unescaped.
 """
 
@@ -53,8 +54,8 @@ from pipelines.web import dashboard
 from pipelines.web.api import create_api
 from pipelines.web.fresh_links import send_fresh_link
 from pipelines.web.security import Guard, RateLimiter, check_form_token, form_token
+from pipelines.web.subscriber_lookup import language_of_link, subscription_by_unsubscribe_token
 from pipelines.web.subscriber_lookup import scope_name as scope_name_of
-from pipelines.web.subscriber_lookup import subscription_by_unsubscribe_token
 
 _ENV = Environment(
     loader=PackageLoader("pipelines.web", "templates"), autoescape=select_autoescape(default=True)
@@ -99,8 +100,16 @@ def create_app(settings: Settings | None = None, today=None, bind_host: str | No
     def browser_language(request: Request) -> str:
         return negotiate(request.headers.get("accept-language"))
 
+    def link_language(request: Request, purpose: str, subject: str) -> str:
+        """The language of the subscriber an authentic (if expired) link belongs to, else the browser's."""
+        with engine.connect() as conn:
+            return language_of_link(conn, purpose, subject) or browser_language(request)
+
     def link_error(request: Request, exc: LinkError) -> HTMLResponse:
-        lang = browser_language(request)
+        if isinstance(exc, ExpiredLinkError):
+            lang = link_language(request, exc.purpose, exc.subject)
+        else:
+            lang = browser_language(request)
         words = texts(lang)
         if isinstance(exc, ExpiredLinkError):
             text = words["web_link_expired"].format(date=exc.expired_on)
@@ -202,14 +211,15 @@ def create_app(settings: Settings | None = None, today=None, bind_host: str | No
         token = form.get("token", "")
         if not check_form_token(key, "fresh", token, form.get("csrf", "")):
             return forbidden(request)
+        lang = browser_language(request)
         for purpose in PURPOSES:
             try:
                 subject = verify(key, token, purpose, date.min)  # authentic, whatever its expiry
             except LinkError:
                 continue
             send_fresh_link(settings, engine, purpose, subject, clock())
+            lang = link_language(request, purpose, subject)
             break
-        lang = browser_language(request)
         return _message(lang, "web_fresh_title", texts(lang)["web_fresh_sent"])
 
     @app.get("/unsubscribe", response_class=HTMLResponse)

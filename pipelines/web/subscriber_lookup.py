@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, select
 
 from alerts.place_names import local_name
-from pipelines.warehouse.schema import Area, Subscription
+from pipelines.warehouse.schema import Alert, Area, Subscription
 
 
 def subscription_by_unsubscribe_token(conn: Connection, token: str) -> dict | None:
@@ -26,3 +26,20 @@ def scope_name(conn: Connection, area_id: str, language: str) -> str:
     name; the area id when the area is not loaded). Reads only."""
     name = conn.execute(select(Area.name).where(Area.area_id == area_id)).scalar_one_or_none()
     return local_name(area_id, name or area_id, language)
+
+
+def language_of_link(conn: Connection, purpose: str, subject: str) -> str | None:
+    """The language of the subscription an authentic link belongs to: ``confirm`` links name the
+    subscription, ``feedback`` links an alert of it. None for another purpose, an unknown subject or an
+    erased subscription. Reads only."""
+    s, a = Subscription.__table__, Alert.__table__
+    if not subject.isdigit():
+        return None
+    if purpose == "confirm":
+        stmt = select(s.c.language).where(s.c.subscription_id == int(subject))
+    elif purpose == "feedback":
+        stmt = select(s.c.language).join(a, a.c.subscription_id == s.c.subscription_id)
+        stmt = stmt.where(a.c.alert_id == int(subject))
+    else:
+        return None
+    return conn.execute(stmt.where(s.c.erased_at.is_(None))).scalar_one_or_none()

@@ -15,12 +15,12 @@ from sqlalchemy import select, update
 from test_alert_support import add_english_office, outbox, skilled_run, warehouse  # noqa: F401 - fixtures
 
 from alerts.i18n import texts
-from pipelines.alerting.links import LinkSigner
+from pipelines.alerting.links import LinkSigner, sign, signing_key
 from pipelines.alerting.run import send_alerts
 from pipelines.alerting.subscriptions import add_subscriptions
 from pipelines.warehouse.schema import Subscription
 from pipelines.web.app import create_app
-from tests.support import run_date, submit
+from tests.support import form_of, run_date, submit
 
 TODAY = datetime.now(UTC).date()
 PA_OFFICE = "labour-office-pa@example.org"
@@ -171,12 +171,29 @@ def test_broken_links_answer_in_the_browsers_language(settings, warehouse, heade
     assert unknown.status_code == 404 and expected in unknown.text
 
 
-def test_expired_link_says_when_in_the_browsers_language(settings, warehouse, feedback_token):
+@pytest.mark.parametrize("language", ["en", "pt", "es", "fr"])
+def test_expired_link_says_when_in_the_subscribers_language(settings, warehouse, feedback_token, language):
+    # The subscriber's language wins over the browser's: the authentic token names its alert.
+    _set_language(warehouse, PA_OFFICE, language)
     late = TODAY + timedelta(days=settings.link_max_age_days + 1)
     client = TestClient(create_app(settings, today=lambda: late))
-    page = client.get("/feedback", params={"token": feedback_token}, headers={"Accept-Language": "pt-BR"})
+    browser = {"Accept-Language": "de-DE, en;q=0.1" if language != "en" else "fr-FR"}
+    page = client.get("/feedback", params={"token": feedback_token}, headers=browser)
     expiry = (TODAY + timedelta(days=settings.link_max_age_days)).isoformat()
-    assert page.status_code == 400 and f"Este link expirou em {expiry}." in page.text
+    words = texts(language)
+    assert page.status_code == 400 and f'<html lang="{language}">' in page.text
+    assert _html(words["web_link_expired"].format(date=expiry)) in page.text
+    _action, hidden = form_of(page.text)
+    fresh = client.post("/fresh-link", data=hidden, headers=browser)
+    assert fresh.status_code == 200 and _html(words["web_fresh_sent"]) in fresh.text
+
+
+def test_expired_link_of_an_unknown_alert_follows_the_browser(settings, warehouse):
+    expired = sign(signing_key(settings), "feedback", 999_999, TODAY - timedelta(days=1))
+    page = TestClient(create_app(settings)).get(
+        "/feedback", params={"token": expired}, headers={"Accept-Language": "pt-BR"}
+    )
+    assert page.status_code == 400 and f"Este link expirou em {TODAY - timedelta(days=1)}." in page.text
 
 
 def test_names_in_pages_are_escaped_in_every_language(settings, warehouse):
