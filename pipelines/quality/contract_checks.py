@@ -51,22 +51,31 @@ UNIT_BOUNDS: dict[str, tuple[float, float, bool]] = {
 
 @dataclass
 class Violation:
-    """One broken rule: ``rule`` (short name), ``column``, ``detail`` and a few example rows."""
+    """One broken rule: ``rule`` (short name), ``column``, ``detail``, a few example rows and, for rows of
+    a staging frame, their ``lines`` in the quarantined ``staging.csv`` (1 = its header)."""
 
     rule: str
     column: str
     detail: str
     examples: list[dict] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
 
     def text(self) -> str:
-        """One line: rule, column, detail and the first examples."""
-        shown = "; ".join(plain_row(e) for e in self.examples[:EXAMPLES])
+        """One line: rule, column, detail and the first examples (each with its staging line if known)."""
+        numbers = self.lines or [None] * len(self.examples)
+        shown = "; ".join(
+            (f"staging.csv line {n}: " if n else "") + plain_row(e)
+            for n, e in list(zip(numbers, self.examples, strict=False))[:EXAMPLES]
+        )
         return f"{self.rule} on {self.column}: {self.detail}" + (f" e.g. {shown}" if shown else "")
 
 
-def _examples(frame: pd.DataFrame, mask: np.ndarray) -> list[dict]:
+def _examples(frame: pd.DataFrame, mask: np.ndarray) -> tuple[list[dict], list[int]]:
+    """The first rows under ``mask`` (key columns) and their lines in the staging CSV the refusal
+    quarantines (rows in frame order after a header line)."""
     cols = [c for c in ("area_id", "period", "indicator_code", "vintage", "value") if c in frame.columns]
-    return frame.loc[mask, cols].head(EXAMPLES).astype(str).to_dict(orient="records")
+    at = np.flatnonzero(mask)[:EXAMPLES]
+    return frame.iloc[at][cols].astype(str).to_dict(orient="records"), [int(i) + 2 for i in at]
 
 
 def _years(values: pd.Series) -> np.ndarray:
@@ -117,19 +126,19 @@ def observation_violations(
     if bad_source.any():
         out.append(
             Violation(
-                "unknown source", "source", f"{int(bad_source.sum())} row(s)", _examples(frame, bad_source)
+                "unknown source", "source", f"{int(bad_source.sum())} row(s)", *_examples(frame, bad_source)
             )
         )
     for col in ("area_id", "period", "vintage", "indicator_code"):
         blank = _blank(frame[col])
         if blank.any():
-            out.append(Violation("blank key", col, f"{int(blank.sum())} row(s)", _examples(frame, blank)))
+            out.append(Violation("blank key", col, f"{int(blank.sum())} row(s)", *_examples(frame, blank)))
     values = pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     not_finite = ~np.isfinite(values)
     if not_finite.any():
         out.append(
             Violation("not finite", "value", f"{int(not_finite.sum())} value(s) missing, inf or NaN",
-                      _examples(frame, not_finite))
+                      *_examples(frame, not_finite))
         )  # fmt: skip
     units = frame["indicator_code"].map(
         {c: contract.unit_of(str(c)) for c in frame["indicator_code"].unique()}
@@ -142,7 +151,7 @@ def observation_violations(
         if outside.any():
             out.append(
                 Violation("out of range", f"value (unit {unit})",
-                          f"{int(outside.sum())} value(s) outside [{lo}, {hi}]", _examples(frame, outside))
+                          f"{int(outside.sum())} value(s) outside [{lo}, {hi}]", *_examples(frame, outside))
             )  # fmt: skip
         if whole:
             with np.errstate(invalid="ignore"):
@@ -150,7 +159,7 @@ def observation_violations(
             if fractional.any():
                 out.append(
                     Violation("not a whole number", f"value (unit {unit})",
-                              f"{int(fractional.sum())} value(s)", _examples(frame, fractional))
+                              f"{int(fractional.sum())} value(s)", *_examples(frame, fractional))
                 )  # fmt: skip
     first, last = contract.year_bounds(today)
     years = _years(frame["period"])
@@ -159,7 +168,7 @@ def observation_violations(
     if bad_year.any():
         out.append(
             Violation("year out of range", "period", f"{int(bad_year.sum())} row(s) outside [{first}, {last}]",
-                      _examples(frame, bad_year))
+                      *_examples(frame, bad_year))
         )  # fmt: skip
     vintages = frame["vintage"]
     future = vintages.map(
@@ -169,6 +178,6 @@ def observation_violations(
         out.append(
             Violation("vintage out of range", "vintage",
                       f"{int(future.sum())} row(s) published before {first} or after {today}",
-                      _examples(frame, future))
+                      *_examples(frame, future))
         )  # fmt: skip
     return out

@@ -124,3 +124,12 @@ def test_a_violation_shows_its_example_rows_as_written_in_a_file():
         "year in range on period: 1 row(s) before 1990 e.g. area_id=BRA.1500107, period=1899-01-01, value="
     )
     assert "datetime" not in broken.text() and "{" not in broken.text()
+
+
+def test_a_staging_violation_names_the_line_of_each_example_in_the_quarantined_staging_csv():
+    frame = pd.concat([_frame(), _frame(value=-1.0), _frame(), _frame(value=-2.0)], ignore_index=True)
+    frame.index = [10, 20, 30, 40]  # lines come from row order, never from the index
+    (broken,) = observation_violations(frame, INDICATORS, CONTRACT, TODAY)
+    assert broken.lines == [3, 5]  # header is line 1; the bad rows are the 2nd and 4th
+    assert "e.g. staging.csv line 3: area_id=BRA.1500107" in broken.text()
+    assert "; staging.csv line 5: " in broken.text() and "value=-2.0" in broken.text()
