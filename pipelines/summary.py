@@ -108,8 +108,8 @@ def print_summary(settings: Settings, elapsed_seconds: float | None = None) -> N
             extra = ", ".join(
                 f"{label} {m[key]:.3f}"
                 for label, key in (
-                    ("AUROC", f"bt_h1_{fam}_auroc"),
-                    ("precision@100", f"bt_h1_{fam}_p_at_100"),
+                    ("AUROC", "h1_auroc"),
+                    ("precision@100", "h1_p_at_100"),
                 )
                 if key in m
             )

@@ -50,11 +50,14 @@ def compare_backtest(preds: pd.DataFrame, latest, seed: int, first_label_year: i
 
 
 def log_comparison(comparison: Comparison, family: str, model, latest) -> None:
-    """Log the tables and their headline figures (metrics ``cmp_h<h>_<model>_*``, ``calib_*``, ``count_*``)."""
+    """Log the tables (every model) and the registered ``family``'s headline figures as metrics:
+    ``vs_rule_h<h>_<key>`` (its mean AUPR/AUROC and bootstrap interval of the difference with the rule),
+    ``calib_h<h>_ratio`` stepped by target year (mean p over the realised rate), ``calib_within_15pct_share``,
+    ``count_h<h>_*`` coverage and ``count_score_*`` (national expected events for the scored year)."""
     vs = comparison.vs_rule
     mlflow.log_text(vs.to_csv(index=False), "comparison/vs_rule.csv")
     metrics: dict[str, float] = {}
-    for row in vs.itertuples():
+    for row in vs.loc[vs["model"] == family].itertuples():
         for key in (
             "aupr",
             "auroc",
@@ -67,12 +70,13 @@ def log_comparison(comparison: Comparison, family: str, model, latest) -> None:
         ):
             value = getattr(row, key, np.nan)
             if value == value:
-                metrics[f"cmp_h{row.horizon}_{row.model}_{key}"] = float(value)
+                metrics[f"vs_rule_h{row.horizon}_{key}"] = float(value)
     calib = comparison.calibration
     mlflow.log_text(calib.to_csv(index=False), "comparison/calibration_by_year.csv")
     mine = calib.loc[calib["model"] == family]
     for row in mine.itertuples():
-        metrics[f"calib_h{row.horizon}_{row.target_year}_ratio"] = float(row.ratio)
+        if np.isfinite(row.ratio):
+            mlflow.log_metric(f"calib_h{row.horizon}_ratio", float(row.ratio), step=int(row.target_year))
     metrics["calib_within_15pct_share"] = float(mine["within"].mean())
     counts = count_coverage(comparison.preds, family, comparison.rates)
     mlflow.log_text(counts.to_csv(index=False), "comparison/count_coverage.csv")

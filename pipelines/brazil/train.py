@@ -91,21 +91,26 @@ def gate_scores(table: pd.DataFrame, config: BacktestConfig) -> dict[str, float]
 def _run_metrics(table: pd.DataFrame, gate: dict[str, float], family: str) -> dict[str, float]:
     """``aupr`` (registered model's gate AUPR), ``best_baseline_aupr`` (strongest other model),
     ``best_naive_aupr`` (strongest naive baseline other than the registered model: persistence, historical
-    frequency, population rate, neighbour rate — what the alert skill gate compares with), each model's
-    ``gate_<model>_aupr``, and the mean of every metric per model, horizon and label basis."""
+    frequency, population rate, neighbour rate — what the alert skill gate compares with) and each model's
+    ``gate_<model>_aupr``. Every other model's backtest figures are in the ``backtest_means.csv`` and
+    ``backtest.csv`` artifacts, not in metrics (one chart per metric made the run unreadable)."""
     out = {f"gate_{m}_aupr": v for m, v in gate.items()}
     out["aupr"] = gate[family]
     out["best_baseline_aupr"] = max(v for m, v in gate.items() if m != family)
     naive = strongest_naive(gate, exclude=family)
     if naive is not None:
         out["best_naive_aupr"] = naive
-    metrics = ["aupr", "auroc", "brier", "bss", "ece", "p_at_100", "r_at_100", "coverage", "interval_width"]
-    metrics = [m for m in metrics if m in table.columns]
-    means = table.groupby(["label_basis", "horizon", "model"])[metrics].mean()
-    for (basis, h, model), row in means.iterrows():
-        tag = "bt" if basis == "latest_edition" else "asof"
-        out.update({f"{tag}_h{h}_{model}_{k}": float(v) for k, v in row.items() if np.isfinite(v)})
     return out
+
+
+MEAN_METRICS = ("aupr", "auroc", "brier", "bss", "ece", "p_at_100", "r_at_100", "coverage", "interval_width")
+
+
+def backtest_means(table: pd.DataFrame) -> pd.DataFrame:
+    """Mean of every backtest metric per ``label_basis`` (``latest_edition``: retrospective windows;
+    otherwise as known at each as-of date), ``horizon`` (years) and ``model``, over the target years."""
+    metrics = [m for m in MEAN_METRICS if m in table.columns]
+    return table.groupby(["label_basis", "horizon", "model"])[metrics].mean().reset_index()
 
 
 def headline_metrics(table: pd.DataFrame, family: str) -> dict[str, float]:
@@ -118,12 +123,13 @@ def headline_metrics(table: pd.DataFrame, family: str) -> dict[str, float]:
     return {f"h{h}_{k}": float(v) for h, row in means.iterrows() for k, v in row.items() if np.isfinite(v)}
 
 
-def _log_steps(table: pd.DataFrame) -> None:
-    """Per-window metrics as stepped MLflow metrics (step = target year), retrospective windows only."""
-    rows = table.loc[table["label_basis"] == "latest_edition"]
+def _log_steps(table: pd.DataFrame, family: str) -> None:
+    """The registered family's per-window metrics ``window_h<h>_<metric>``, stepped by target year
+    (retrospective windows only): one chart per metric and horizon, a point per year."""
+    rows = table.loc[(table["label_basis"] == "latest_edition") & (table["model"] == family)]
     for _, row in rows.iterrows():
         keys = ("aupr", "auroc", "brier", "bss", "ece", "p_at_100")
-        values = {f"backtest_h{row['horizon']}_{row['model']}_{k}": float(row[k]) for k in keys}
+        values = {f"window_h{row['horizon']}_{k}": float(row[k]) for k in keys}
         mlflow.log_metrics({k: v for k, v in values.items() if np.isfinite(v)}, step=int(row["target_year"]))
 
 
@@ -170,7 +176,8 @@ def train_brazil(
         mlflow.log_metrics(
             {**_run_metrics(table, gate, family), **headline_metrics(table, family), "gate_pass": 1.0}
         )
-        _log_steps(table)
+        _log_steps(table, family)
+        mlflow.log_text(backtest_means(table).to_csv(index=False), "backtest_means.csv")
         log_comparison(comparison, family, model, latest)
         mlflow.set_tags(tags)
         mlflow.set_tag("registered_candidate", candidate_name(model))
