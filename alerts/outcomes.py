@@ -14,6 +14,9 @@ Definitions
   (someone looked); ``no_action`` or no feedback is not acted on.
 - *confirmed-case rate* of a risk class: alerts with a ``confirmed`` outcome and at least one case,
   over alerts of that class with any feedback (alerts nobody reported on are not counted as negatives).
+
+Words: :func:`share_text` and :func:`days_text` write in ``en``, ``pt``, ``es`` or ``fr`` (catalogue keys
+``report_share`` and ``report_share_percent`` of :mod:`alerts.i18n`).
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+
+from alerts.i18n import texts
 
 ACTED = ("referred", "inspection", "confirmed", "false_alarm")
 ALERT_COLUMNS = ["alert_id", "area_id", "risk_class", "state", "role", "alerted_on"]
@@ -72,17 +77,29 @@ def delay_summary(table: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["group", "n_referred", "median", "p90", "n_before_alert"])
 
 
+DECIMAL_COMMA = {"pt", "es", "fr"}  # languages writing 4,5 days (any other language: 4.5)
 SMALL_N = 20  # below this many cases a share is written only as "k of n", never as a percent
 
 
-def share_text(k: int, n: int) -> str:
-    """A share as its counts: ``"-"`` for no case, ``"1 of 1"`` below :data:`SMALL_N` cases (a percent of
-    a handful reads as certainty), else ``"12 of 40 (30%)"``."""
+def share_text(k: int, n: int, language: str = "en") -> str:
+    """A share as its counts in ``language``: ``"-"`` for no case, ``"1 of 1"`` (``"1 de 1"``) below
+    :data:`SMALL_N` cases (a percent of a handful reads as certainty), else ``"12 of 40 (30%)"``, the
+    percent rounded half up to a whole number (catalogue keys ``report_share``, ``report_share_percent``)."""
     if n <= 0:
         return "-"
+    t = texts(language)
     if n < SMALL_N:
-        return f"{k} of {n}"
-    return f"{k} of {n} ({math.floor(k / n * 100 + 0.5)}%)"
+        return t["report_share"].format(k=k, n=n)
+    return t["report_share_percent"].format(k=k, n=n, percent=math.floor(k / n * 100 + 0.5))
+
+
+def days_text(value: float, language: str = "en") -> str:
+    """A number of days with one decimal and the language's decimal separator (``4.5`` in English,
+    ``4,5`` in Portuguese, Spanish and French); ``"-"`` for NaN (no referral to measure)."""
+    if value != value:
+        return "-"
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if (language or "en").lower() in DECIMAL_COMMA else text
 
 
 def rates_by_class(table: pd.DataFrame) -> pd.DataFrame:

@@ -4,6 +4,13 @@ Figures (definitions in :mod:`alerts.outcomes`): alert-to-referral delay (median
 overall, by state and by recipient role), share of alerts acted on, confirmed-case rate by risk class.
 Files go to ``$SDG87_HOME/reports/``: ``alerts-report.html``, ``alerts-delay-by-state.png`` and
 ``alerts-by-class.png``, overwritten whole on each run.
+
+Language: ``en``, ``pt``, ``es`` or ``fr`` (:data:`alerts.i18n.LANGUAGES`). The words of the printed text,
+the HTML and the charts are the ``report_*`` keys of the catalogues, with ``class_<risk class>`` for the
+risk classes and ``risk_class``, ``dash_state``, ``dash_col_alerts``, ``dash_status_*`` for the words the
+dashboard already has. The figures stay language-free (``group`` ``all``/``national``/``unknown``,
+``risk_class`` ``high``/``medium``/``low``); they are put into words only when printed or written.
+Recipient roles and state names are data and are shown as recorded.
 """
 
 from __future__ import annotations
@@ -16,7 +23,8 @@ import pandas as pd
 from jinja2 import Environment, select_autoescape
 from sqlalchemy import Date, DateTime, Integer
 
-from alerts.outcomes import delay_summary, outcome_table, rates_by_class, share_text
+from alerts.i18n import LANGUAGES, texts
+from alerts.outcomes import DECIMAL_COMMA, days_text, delay_summary, outcome_table, rates_by_class, share_text
 from pipelines.alerting.inputs import areas_frame
 from pipelines.alerting.report_html import REPORT_TEMPLATE
 from pipelines.settings import Settings, get_settings
@@ -48,18 +56,25 @@ def load_outcomes(settings: Settings) -> pd.DataFrame:
     return outcome_table(alerts, feedback)
 
 
-def _bar_png(frame: pd.DataFrame, x: str, ys: dict[str, str], title: str, ylabel: str) -> bytes:
-    """A bar chart of the columns ``ys`` (column -> legend words) by ``x``."""
+def _bar_png(
+    frame: pd.DataFrame, x: str, ys: dict[str, str], title: str, ylabel: str, no_data: str, decimal: str = "."
+) -> bytes:
+    """A bar chart of the columns ``ys`` (column -> legend words) by ``x``; ``no_data`` is written on an
+    empty chart and ``decimal`` separates the decimals of the axis numbers."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
 
     fig = Figure(figsize=(6, 3.2), dpi=96)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     if frame.empty:
-        ax.text(0.5, 0.5, "no data yet", ha="center", va="center", transform=ax.transAxes)
+        ax.text(0.5, 0.5, no_data, ha="center", va="center", transform=ax.transAxes)
     else:
         frame.set_index(x)[list(ys)].rename(columns=ys).plot.bar(ax=ax, rot=0)
+    if decimal != ".":  # the x axis holds numbers only on an empty chart
+        for axis in [ax.yaxis] + ([ax.xaxis] if frame.empty else []):
+            axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}".replace(".", decimal)))
     ax.set_title(title)
     ax.set_ylabel(ylabel)
     ax.set_xlabel("")
@@ -69,9 +84,37 @@ def _bar_png(frame: pd.DataFrame, x: str, ys: dict[str, str], title: str, ylabel
     return buffer.getvalue()
 
 
-def build_report(settings: Settings | None = None) -> dict:
-    """Compute the figures and write the report files. Returns the figures (frames and numbers) and
-    ``html`` (the report's path)."""
+def _check_language(language: str) -> str:
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}; expected one of {', '.join(LANGUAGES)}")
+    return language
+
+
+def _in_words(figures: dict, t: dict[str, str]) -> dict:
+    """``figures`` with the frames' code names put into the words of catalogue ``t``: the overall
+    ``group`` ``all``, the states ``national`` and ``unknown``, and each ``risk_class``."""
+    overall = {"all": t["report_group_all"]}
+    states = {"national": t["report_state_national"], "unknown": t["report_state_unknown"]}
+    by_class = figures["by_class"]
+    return {
+        **figures,
+        "delay": figures["delay"].assign(group=figures["delay"]["group"].replace(overall)),
+        "delay_by_state": figures["delay_by_state"].assign(
+            group=figures["delay_by_state"]["group"].replace(states)
+        ),
+        "by_class": by_class.assign(risk_class=[t.get(f"class_{c}", str(c)) for c in by_class["risk_class"]]),
+    }
+
+
+def build_report(settings: Settings | None = None, language: str = "en") -> dict:
+    """Compute the figures and write the report files, their words in ``language`` (``en``, ``pt``,
+    ``es``, ``fr``; anything else raises ``ValueError``). Returns the figures: ``n_alerts``,
+    ``n_feedback``, ``n_acted`` (counts of alerts), ``acted_share`` (0-1, NaN without alerts), the frames
+    ``delay``, ``delay_by_state``, ``delay_by_role`` (days, :func:`alerts.outcomes.delay_summary`) and
+    ``by_class`` (:func:`alerts.outcomes.rates_by_class`), plus ``language`` and ``html`` (the report's
+    path)."""
+    _check_language(language)
+    t = texts(language)
     settings = settings or get_settings()
     table = load_outcomes(settings)
     figures = {
@@ -84,63 +127,87 @@ def build_report(settings: Settings | None = None) -> dict:
         "delay_by_role": delay_summary(table, "role"),
         "by_class": rates_by_class(table),
     }
+    shown = _in_words(figures, t)
+    decimal = "," if language in DECIMAL_COMMA else "."
     out_dir = Path(settings.reports_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "alerts-delay-by-state.png").write_bytes(
         _bar_png(
-            figures["delay_by_state"],
+            shown["delay_by_state"],
             "group",
-            {"median": "median", "p90": "90th percentile"},
-            "Days from alert to referral",
-            "days",
+            {"median": t["report_chart_median"], "p90": t["report_chart_p90"]},
+            t["report_chart_delay_title"],
+            t["report_chart_days"],
+            t["report_chart_no_data"],
+            decimal,
         )
     )
     (out_dir / "alerts-by-class.png").write_bytes(
         _bar_png(
-            figures["by_class"],
+            shown["by_class"],
             "risk_class",
-            {
-                "acted_share": "acted on (of alerts)",
-                "confirmed_rate": "cases confirmed (of alerts with feedback)",
-            },
-            "Alerts by risk class",
-            "share",
+            {"acted_share": t["report_chart_acted"], "confirmed_rate": t["report_chart_confirmed"]},
+            t["report_chart_class_title"],
+            t["report_chart_share"],
+            t["report_chart_no_data"],
+            decimal,
         )
     )
     env = Environment(autoescape=select_autoescape(default=True))
     html = env.from_string(REPORT_TEMPLATE).render(
-        f=figures, share=share_text, generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        lang=language,
+        t=t,
+        f=shown,
+        share=lambda k, n: share_text(k, n, language),
+        days=lambda value: days_text(value, language),
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )
     path = out_dir / "alerts-report.html"
     path.write_text(html, encoding="utf-8")
-    return {**figures, "html": str(path)}
+    return {**figures, "language": language, "html": str(path)}
 
 
-def _fmt(value: float) -> str:
-    return "-" if value != value else f"{value:.1f}"  # NaN reads "-"
+def print_report(figures: dict, language: str | None = None) -> None:
+    """The figures of :func:`build_report` as plain text for the terminal, in ``language`` (``en``,
+    ``pt``, ``es``, ``fr``; None: the language the report was built in, else English). Delays in days
+    with one decimal, shares as :func:`alerts.outcomes.share_text`."""
+    language = _check_language(language or figures.get("language", "en"))
+    t = texts(language)
+    shown = _in_words(figures, t)
 
+    def share(k: int, n: int) -> str:
+        return share_text(k, n, language)
 
-def print_report(figures: dict) -> None:
-    """The figures as plain text for the terminal."""
-    print(f"alerts sent: {figures['n_alerts']}, with feedback: {figures['n_feedback']}, "
-          f"acted on: {share_text(figures['n_acted'], figures['n_alerts'])}")  # fmt: skip
-    for title, key in (("overall", "delay"), ("by state", "delay_by_state"), ("by role", "delay_by_role")):
-        print(f"\nalert-to-referral delay, {title} (days):")
-        frame = figures[key]
+    print(t["report_print_counts"].format(n_alerts=shown["n_alerts"], n_feedback=shown["n_feedback"],
+                                          acted=share(shown["n_acted"], shown["n_alerts"])))  # fmt: skip
+    for title, key in (
+        ("report_print_overall", "delay"),
+        ("report_print_by_state", "delay_by_state"),
+        ("report_print_by_role", "delay_by_role"),
+    ):
+        print("\n" + t["report_print_delay"].format(title=t[title]))
+        frame = shown[key]
         if frame.empty:
-            print("  (no referrals recorded yet)")
+            print(f"  ({t['report_no_referrals']})")
         for r in frame.to_dict("records"):
-            print(
-                f"  {r['group']:<32} n={r['n_referred']:<4} median={_fmt(r['median'])}  p90={_fmt(r['p90'])}"
-                + (
-                    f"  ({r['n_before_alert']} dated before the alert, left out)"
-                    if r["n_before_alert"]
-                    else ""
-                )
+            row = t["report_print_delay_row"].format(
+                n=f"{r['n_referred']:<4}",
+                median=days_text(r["median"], language),
+                p90=days_text(r["p90"], language),
             )
-    print("\nby risk class:")
-    for r in figures["by_class"].to_dict("records"):
-        print(f"  {r['risk_class']:<7} alerts={r['n_alerts']:<5} acted on: {share_text(r['n_acted'], r['n_alerts'])}"
-              f"  cases confirmed: {share_text(r['n_confirmed'], r['n_feedback'])} with feedback"
-              f"  cases={r['cases']}")  # fmt: skip
-    print(f"\nreport: {figures['html']}")
+            before = (
+                t["report_print_before_alert"].format(n=r["n_before_alert"]) if r["n_before_alert"] else ""
+            )
+            print(f"  {r['group']:<32} {row}" + (f"  {before}" if before else ""))
+    print("\n" + t["report_print_by_class"])
+    if shown["by_class"].empty:
+        print(f"  ({t['report_no_alerts']})")
+    for r in shown["by_class"].to_dict("records"):
+        row = t["report_print_class_row"].format(
+            n_alerts=f"{r['n_alerts']:<5}",
+            acted=share(r["n_acted"], r["n_alerts"]),
+            confirmed=share(r["n_confirmed"], r["n_feedback"]),
+            cases=r["cases"],
+        )
+        print(f"  {r['risk_class']:<7} {row}")
+    print("\n" + t["report_print_file"].format(path=shown["html"]))

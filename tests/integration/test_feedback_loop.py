@@ -7,6 +7,7 @@ scores, loads, MLflow metrics and every feedback row are SYNTHETIC."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from html import unescape
 
 import pytest
 from fastapi.testclient import TestClient
@@ -74,6 +75,67 @@ def test_feedback_page_records_an_outcome_that_the_report_shows(settings, wareho
     assert "Pará" in out and "median=0.0" in out
     html = (settings.reports_dir / "alerts-report.html").read_text()
     assert "Time from alert to referral" in html and (settings.reports_dir / "alerts-by-class.png").exists()
+    assert '<html lang="en">' in html and "By risk class" in html and "<td>high</td>" in html
+
+
+# English words of the report that must not be left in a translated one (headings, labels, notes).
+ENGLISH_HEADINGS = ["What alerts led to", "Time from alert to referral", "By state", "By recipient role",
+                    "By risk class", "Risk class", "Referrals", "Median days", "90th percentile",
+                    "Dated before the alert", "With feedback", "Acted on", "Confirmed-case rate",
+                    "Alerts sent", "acted on", "with feedback", "Days from alert to referral", "Scores are about",
+                    "alerts sent", "alert-to-referral delay", "overall", "by state", "by role", "by risk class",
+                    "median=", "cases confirmed", "report:", " of ", "<td>high</td>", "<td>medium</td>"]  # fmt: skip
+
+# Per language: words the printed text must hold (one referral on the day of the alert, six alerts), and
+# words of the HTML (as read, unescaped).
+LANGUAGE_WORDS = {
+    "pt": (["alertas enviados: 6, com retorno: 1, com providência: 1 de 6", "tempo do alerta ao encaminhamento, "
+            "por estado (dias):", "mediana=0,0", "por classe de risco:", "relatório: "],
+           ["Resultados dos alertas", "Tempo do alerta ao encaminhamento", "Por estado", "Por classe de risco",
+            "Classe de risco", "Taxa de casos confirmados", "(encaminhado, fiscalizado, casos confirmados ou "
+            "alarme falso)", "<td>alto</td>", "nunca sobre pessoas"]),
+    "es": (["alertas enviadas: 6, con respuesta: 1, atendidas: 1 de 6", "tiempo de la alerta a la derivación, "
+            "por estado (días):", "mediana=0,0", "por clase de riesgo:", "informe: "],
+           ["Resultados de las alertas", "Tiempo de la alerta a la derivación", "Por estado",
+            "Por clase de riesgo", "Clase de riesgo", "Tasa de casos confirmados", "<td>alto</td>",
+            "nunca sobre personas"]),
+    "fr": (["alertes envoyées : 6, avec retour : 1, suivies d'une action : 1 sur 6", "délai entre l'alerte et "
+            "l'orientation, par État (jours) :", "médiane=0,0", "par classe de risque :", "rapport : "],
+           ["Suites données aux alertes", "Délai entre l'alerte et l'orientation", "Par État",
+            "Par classe de risque", "Classe de risque", "Taux de cas confirmés", "<td>élevé</td>",
+            "jamais sur des personnes"]),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGE_WORDS))
+def test_report_speaks_the_language_asked_for(settings, warehouse, sent, tmp_path, capsys, language):
+    with warehouse.connect() as conn:
+        first = conn.execute(select(Alert.alert_id).order_by(Alert.alert_id)).scalars().first()
+    referral = tmp_path / "feedback.csv"
+    referral.write_text(f"alert_id,outcome,action_date,service\n{first},referred,{TODAY},CREAS\n")
+    import_feedback(referral, settings, today=run_date())
+    capsys.readouterr()
+    assert main(["report", "--language", language]) == 0
+    out = capsys.readouterr().out
+    raw = (settings.reports_dir / "alerts-report.html").read_text(encoding="utf-8")
+    html = unescape(raw)
+    printed_words, html_words = LANGUAGE_WORDS[language]
+    assert [w for w in printed_words if w not in out] == []
+    assert [w for w in html_words if w not in html] == []
+    assert [w for w in ENGLISH_HEADINGS if w in out or w in html] == []
+    assert f'<html lang="{language}">' in raw and "Pará" in out and "Pará" in html
+    assert "&#39;" in raw or "'" not in html  # still autoescaped: an apostrophe of the words is escaped
+    assert (settings.reports_dir / "alerts-delay-by-state.png").stat().st_size > 0
+
+
+def test_report_language_flag_shows_its_default_and_refuses_others(capsys):
+    with pytest.raises(SystemExit):
+        main(["report", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "--language {en,pt,es,fr}" in shown and "(default: en)" in shown
+    with pytest.raises(SystemExit) as refused:
+        main(["report", "--language", "de"])
+    assert refused.value.code == 2 and "invalid choice: 'de'" in capsys.readouterr().err
 
 
 def test_feedback_form_refuses_bad_input_and_forged_links(settings, warehouse, sent):
@@ -206,6 +268,12 @@ def test_report_on_an_empty_warehouse(settings, capsys):
     assert main(["report"]) == 0
     out = capsys.readouterr().out
     assert "alerts sent: 0" in out and "(no referrals recorded yet)" in out
+    assert main(["report", "--language", "pt"]) == 0
+    out = capsys.readouterr().out
+    assert "alertas enviados: 0" in out and "(nenhum encaminhamento registrado ainda)" in out
+    assert "(nenhum alerta enviado ainda)" in out
+    html = (settings.reports_dir / "alerts-report.html").read_text(encoding="utf-8")
+    assert "nenhum encaminhamento registrado ainda" in html and "no referrals" not in html
 
 
 def test_areas_beyond_the_top_n_are_alerts_with_their_own_link(settings, warehouse, tmp_path):

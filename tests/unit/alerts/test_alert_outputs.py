@@ -17,7 +17,7 @@ from test_alert_render import AREAS, items
 
 from alerts.i18n import CATALOG, LANGUAGES, texts
 from alerts.maps import scope_map_png
-from alerts.outcomes import SMALL_N, delay_summary, outcome_table, rates_by_class, share_text
+from alerts.outcomes import SMALL_N, days_text, delay_summary, outcome_table, rates_by_class, share_text
 from alerts.render import render_alert_email
 from alerts.render_notices import render_all_clear, render_confirmation, render_no_assessment
 from alerts.schedule import all_clear_due, digest_period, input_problems
@@ -202,6 +202,26 @@ def test_small_shares_are_written_as_counts_never_as_a_bare_percent():
     assert share_text(0, 0) == "-"
     assert share_text(3, SMALL_N - 1) == f"3 of {SMALL_N - 1}"
     assert share_text(12, 40) == "12 of 40 (30%)"
+    assert share_text(1, 1, "en") == "1 of 1" and days_text(4.5) == "4.5" and days_text(float("nan")) == "-"
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "small", "many", "days"),
+    [
+        ("pt", "1 de 1", f"3 de {SMALL_N - 1}", "12 de 40 (30%)", "4,5"),
+        ("es", "1 de 1", f"3 de {SMALL_N - 1}", "12 de 40 (30 %)", "4,5"),
+        ("fr", "1 sur 1", f"3 sur {SMALL_N - 1}", "12 sur 40 (30 %)", "4,5"),
+    ],
+)
+def test_shares_and_days_are_written_in_the_language_with_the_same_small_count_rule(
+    language, one, small, many, days
+):
+    assert share_text(1, 1, language) == one  # still never a percent below SMALL_N cases
+    assert share_text(3, SMALL_N - 1, language) == small
+    assert share_text(12, 40, language) == many
+    assert share_text(0, 0, language) == "-" and days_text(float("nan"), language) == "-"
+    assert days_text(4.5, language) == days
+    assert " of " not in share_text(12, 40, language)
 
 
 def test_webhook_document_is_json_and_refuses_nothing_to_send():
