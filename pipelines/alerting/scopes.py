@@ -5,7 +5,8 @@ Two feeds exist (docs/adr/0067-country-level-alerts.md):
 - **area alerts** (municipalities at high risk) for Brazil only: the scope is ``BRA``, a state
   (``BRA.PA``) or a municipality (``BRA.1500107``);
 - **country-level alerts** (a country's child-labour estimate or intervention type changed between
-  world-estimate runs) for any country (``NER``, ``BRA``): the scope is the country's ISO3 id.
+  world-estimate runs) for any country (``NER``, ``BRA``) or UN SDG region (``SDG.SSA``, "Sub-Saharan
+  Africa": every country under it): the scope is the country's ISO3 id or the region's id.
 
 Anything else — a province outside Brazil (``NER.2207``) — is refused, naming what to subscribe to
 instead. A scope may be written as an id or as the area's published name (``Pará``, ``Niger``); a name
@@ -38,14 +39,16 @@ def load_areas(conn: Connection) -> pd.DataFrame:
 
 
 def alerted(areas: pd.DataFrame) -> pd.Series:
-    """Which rows of ``areas`` a subscription may name: Brazil and its areas, and every country."""
+    """Which rows of ``areas`` a subscription may name: Brazil and its areas, every country and every
+    region (a UN SDG region, ``SDG.LAC``: its countries' country-level alerts)."""
     ids = areas["area_id"].astype(str)
     brazil = (ids == AREA_ALERT_COUNTRY) | ids.str.startswith(AREA_ALERT_COUNTRY + ".")
-    return brazil | (areas["level"] == "0")
+    return brazil | areas["level"].isin(["0", "region"])
 
 
 def feed(area_id: str) -> str:
-    """``area+country`` for ``BRA``, ``area`` for an area inside Brazil, ``country`` for another country."""
+    """``area+country`` for ``BRA``, ``area`` for an area inside Brazil, ``country`` for another country
+    or a region."""
     if area_id == AREA_ALERT_COUNTRY:
         return "area+country"
     return "area" if area_id.startswith(AREA_ALERT_COUNTRY + ".") else "country"

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pandas as pd
-from sqlalchemy import Connection, bindparam
+from sqlalchemy import Connection, select, update
 
 from pipelines.ingest.connector import Connector, Staged
 from pipelines.sql_files import query
@@ -41,14 +41,29 @@ def records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
 
 
 def publish_areas(conn: Connection, connector: Connector, frame: pd.DataFrame, run_id: str) -> int:
-    """Upsert area rows stamped with ``run_id``; ids in ``connector.keep_existing`` only when absent."""
+    """Upsert area rows stamped with ``run_id``.
+
+    - Ids in ``connector.keep_existing`` (another source owns them) are inserted only when absent; when
+      present, only a parent they lack is filled in (``world_areas`` places ``BRA`` in its region).
+    - A row staged without a parent keeps the parent already stored: a source that does not know an
+      area's parent (Brazil's IBGE tables do not place Brazil in a UN region) never erases it.
+    """
     rows = records(frame.assign(ingest_run_id=run_id), [c.name for c in Area.__table__.columns])
-    keep = [r["area_id"] for r in rows if r["area_id"] in connector.keep_existing]
-    if keep:
-        stmt = query("ingest_existing_area_ids").bindparams(bindparam("area_ids", expanding=True))
-        existing = set(conn.execute(stmt, {"area_ids": keep}).scalars())
-        rows = [r for r in rows if r["area_id"] not in existing]
-    return upsert(conn, Area.__table__, rows)
+    a = Area.__table__
+    asked = [
+        r["area_id"] for r in rows if r["area_id"] in connector.keep_existing or r.get("parent_id") is None
+    ]
+    stored: dict[str, str | None] = {}
+    for start in range(0, len(asked), 5_000):  # the orphans and kept ids only, a chunk at a time
+        chunk = asked[start : start + 5_000]
+        stored.update(conn.execute(select(a.c.area_id, a.c.parent_id).where(a.c.area_id.in_(chunk))).all())
+    kept = {r["area_id"] for r in rows if r["area_id"] in connector.keep_existing and r["area_id"] in stored}
+    for r in rows:
+        if r["area_id"] in kept and r.get("parent_id") and stored[r["area_id"]] is None:
+            conn.execute(update(a).where(a.c.area_id == r["area_id"]).values(parent_id=r["parent_id"]))
+        elif r.get("parent_id") is None and stored.get(r["area_id"]) is not None:
+            r["parent_id"] = stored[r["area_id"]]
+    return upsert(conn, Area.__table__, [r for r in rows if r["area_id"] not in kept])
 
 
 def copy_observations(conn: Connection, frames: Iterable[pd.DataFrame]) -> int:

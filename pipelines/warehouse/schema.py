@@ -2,7 +2,8 @@
 
 Conventions
 - ``period`` is the first day of the period (a ``date``); ``freq`` says its length (``year`` or ``month``).
-- ``area_id``: ISO3 for countries (``BRA``), ``BRA.<UF>`` for Brazilian states (``BRA.PA``),
+- ``area_id``: ``SDG.<code>`` for the UN SDG regions (``SDG.LAC``, level ``region``, the parents of
+  countries), ISO3 for countries (``BRA``), ``BRA.<UF>`` for Brazilian states (``BRA.PA``),
   ``BRA.<7-digit IBGE code>`` for municipalities (``BRA.1500107``).
 - ``vintage``: the date a value became known (a list edition, a report year); backtests use only what
   was known at their as-of date.
@@ -53,7 +54,9 @@ class Area(Base):
 
     __tablename__ = "area"
     area_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    level: Mapped[str] = mapped_column(String(8))  # "0" country, "1" state, "2" municipality, "grid"
+    level: Mapped[str] = mapped_column(
+        String(8)
+    )  # "region", "0" country, "1" state, "2" municipality, "grid"
     parent_id: Mapped[str | None] = mapped_column(String(32), index=True)
     name: Mapped[str] = mapped_column(String(200))
     iso3: Mapped[str | None] = mapped_column(String(3), index=True)
@@ -67,7 +70,7 @@ class Area(Base):
     ingest_run_id: Mapped[str | None] = mapped_column(String(36))
 
     __table_args__ = (
-        CheckConstraint("level IN ('0', '1', '2', 'grid')", name="level_known"),
+        CheckConstraint("level IN ('region', '0', '1', '2', 'grid')", name="level_known"),
         CheckConstraint("centroid_lat IS NULL OR (centroid_lat BETWEEN -90 AND 90)", name="lat_range"),
         CheckConstraint("centroid_lon IS NULL OR (centroid_lon BETWEEN -180 AND 180)", name="lon_range"),
         CheckConstraint("area_km2 IS NULL OR area_km2 >= 0", name="area_nonneg"),

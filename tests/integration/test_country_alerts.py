@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from email import policy
 from email.parser import BytesParser
 
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 
 from pipelines.alerting.country import send_country_alerts
 from pipelines.alerting.scopes import area_feed
@@ -94,3 +94,34 @@ def test_country_subscribers_hear_changes_once_and_area_subscribers_do_not(setti
     with engine.connect() as conn:
         area_scopes = set(area_feed(active_subscriptions(conn))["scope_area_id"])
     assert area_scopes == {"BRA", "BRA.PA"}  # Niger's office gets no Brazil area alerts or all-clears
+
+
+def test_a_region_subscriber_hears_every_country_of_its_region(settings, engine):
+    _setup(engine)
+    with engine.begin() as conn:
+        conn.execute(insert(Area.__table__), [{"area_id": "SDG.SSA", "level": "region", "parent_id": None,
+                                               "name": "Sub-Saharan Africa", "study": "world"}])  # fmt: skip
+        conn.execute(
+            update(Area.__table__).where(Area.area_id.in_(["NER", "MLI"])).values(parent_id="SDG.SSA")
+        )
+        insert_subscriptions(conn, [{"recipient_name": "Bureau régional de l'OIT pour l'Afrique",
+                                     "email": "oit-afrique@example.org", "role": "ILO office",
+                                     "scope_area_id": "SDG.SSA", "language": "fr", "confirmed": True}])  # fmt: skip
+        conn.execute(
+            insert(CountryEstimate.__table__),
+            _estimates("2", datetime(2026, 7, 1, tzinfo=UTC),
+                       {"BRA": (5.0, None), "NER": (44.0, "catalyst"), "MLI": (25.0, "catalyst")}),
+        )  # fmt: skip
+    result = send_country_alerts(settings, today=date(2026, 7, 1))
+    assert result["changes"] == 2
+    mails = {m["To"].addresses[0].addr_spec: m for m in _outbox(settings)}
+    region = mails["oit-afrique@example.org"]
+    assert region["Subject"] == (
+        "Estimations du travail des enfants modifiées : 2 pays en Afrique subsaharienne (2026-07-01)"
+    )
+    text = region.get_body(("plain",)).get_content()
+    assert "- Niger : estimation 40,0 % → 44,0 %" in text and "- Mali : estimation 30,0 % → 25,0 %" in text
+    niamey = mails["oit-niamey@example.org"].get_body(("plain",)).get_content()
+    assert "Mali" not in niamey  # a country's office still hears its country only
+    with engine.connect() as conn:
+        assert "SDG.SSA" not in set(area_feed(active_subscriptions(conn))["scope_area_id"])

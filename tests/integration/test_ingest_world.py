@@ -18,7 +18,7 @@ ILAB_XML = "world/government_response/ilab/raw_xml"
 ENTITIES = "world/covariates/gapminder/ddf--entities--geo--country.csv"
 # Rows measured on data/sample (see data/README.md).
 WORLD_ROWS = {
-    "world_areas": 249,
+    "world_areas": 249 + 8,  # countries and the UN SDG regions
     "world_admin1": 4_560,  # 4,587 less the 27 Brazilian states (official ones from brazil_areas)
     "world_sdg871": 243 + 219,
     "world_wdi_child_labour": 3 * 281,
@@ -67,8 +67,11 @@ def test_brazil_area_belongs_to_the_brazil_study(tmp_path, backend_settings):
     settings = backend_settings.model_copy(update={"data_dir": data})
     run_source("brazil_areas", settings=settings)
     result = run_source("world_areas", settings=settings)
-    assert result["rows_in"] == 249 and result["rows_published"] == 248
+    assert result["rows_in"] == 257 and result["rows_published"] == 256
     assert _scalar(settings, select(Area.study).where(Area.area_id == "BRA")) == "brazil"
+    # Brazil's row stays the Brazil study's; the world source only gives it the region it lacked
+    assert _scalar(settings, select(Area.parent_id).where(Area.area_id == "BRA")) == "SDG.LAC"
+    assert _scalar(settings, select(Area.level).where(Area.area_id == "SDG.LAC")) == "region"
 
 
 def _ilab_root(tmp_path: Path, edit) -> Path:

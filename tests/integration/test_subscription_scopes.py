@@ -17,7 +17,8 @@ AREAS = [
     ("BRA.RJ", "1", "BRA", "Rio de Janeiro", "brazil"),
     ("BRA.3304557", "2", "BRA.RJ", "Rio de Janeiro", "brazil"),
     ("BRA.1500107", "2", "BRA.PA", "Abaetetuba", "brazil"),
-    ("NER", "0", None, "Niger", "world"),
+    ("SDG.SSA", "region", None, "Sub-Saharan Africa", "world"),
+    ("NER", "0", "SDG.SSA", "Niger", "world"),
     ("NER.2207", "1", "NER", "Tillabéri", "world"),
 ]
 
@@ -42,11 +43,12 @@ def _row(scope: str) -> dict:
 
 
 def test_scopes_by_id_or_published_name(areas, engine):
-    result = add_subscriptions([_row("Pará"), _row("pará"), _row("BRA.1500107"), _row("Niger")], areas)
-    assert len(result["inserted"]) == 3 and result["existing"] == 1  # "Pará" and "pará" are one scope
+    rows = [_row("Pará"), _row("pará"), _row("BRA.1500107"), _row("Niger"), _row("sub-saharan africa")]
+    result = add_subscriptions(rows, areas)
+    assert len(result["inserted"]) == 4 and result["existing"] == 1  # "Pará" and "pará" are one scope
     with engine.connect() as conn:
         scopes = set(conn.execute(select(Subscription.scope_area_id)).scalars())
-    assert scopes == {"BRA.PA", "BRA.1500107", "NER"}
+    assert scopes == {"BRA.PA", "BRA.1500107", "NER", "SDG.SSA"}
 
 
 def test_ambiguous_unknown_and_unalerted_scopes_are_refused_at_once(areas, engine):
@@ -68,4 +70,7 @@ def test_areas_command_lists_ids_and_feeds(areas, capsys):
     assert main(["areas", "--level", "0"]) == 0
     rows = [line.split()[:3] for line in capsys.readouterr().out.splitlines()[1:]]
     assert rows == [["BRA", "0", "area+country"], ["NER", "0", "country"]]
+    assert main(["areas", "--level", "region"]) == 0
+    rows = [line.split()[:3] for line in capsys.readouterr().out.splitlines()[1:]]
+    assert rows == [["SDG.SSA", "region", "country"]]
     assert main(["areas", "--search", "Tillabéri"]) == 1  # a Niger province: not alerted, not listed

@@ -3,7 +3,9 @@
 Inputs: ``world/boundaries/naturalearth_lowres/`` (177 polygons, ``name``, ``iso_a3``) and the Gapminder
 country entities (names, ISO3, lat/lon) used as the project's country crosswalk.
 
-Output (one row per ISO3 ``area_id``, level 0, study ``world``; geometry WKB EPSG:4326):
+Output (one row per ISO3 ``area_id``, level 0, study ``world``; geometry WKB EPSG:4326), plus the UN SDG
+regions (level ``region``, ``SDG.<code>``, no geometry; :mod:`pipelines.ingest.sources.world.regions`),
+each country's ``parent_id`` being its region:
 - Natural Earth ships ``iso_a3 = -99`` for France, Norway and Kosovo: they are fixed by name (``FRA``,
   ``NOR``, ``XKX``). Northern Cyprus and Somaliland have no ISO3: their polygons are merged into ``CYP`` and
   ``SOM``, the countries the indicator data report them under.
@@ -28,6 +30,13 @@ from pipelines.ingest.readers.area_geometry import with_geometry
 from pipelines.ingest.readers.csv_reader import read_csv_strict, to_number
 from pipelines.ingest.readers.geometry_checks import checked_polygons
 from pipelines.ingest.sources.world.country_codes import name_to_iso3, normalise_name, read_entities
+from pipelines.ingest.sources.world.regions import (
+    REGION_ID_PATTERN,
+    REGION_LEVEL,
+    SDG_REGIONS,
+    country_regions,
+    region_rows,
+)
 from pipelines.quality.suites import area_suite
 
 log = logging.getLogger(__name__)
@@ -69,8 +78,12 @@ def fix_iso3(raw: gpd.GeoDataFrame, names: dict[str, str], path: Path) -> gpd.Ge
     return dissolved
 
 
-def build_areas(mapped: gpd.GeoDataFrame, entities: pd.DataFrame) -> pd.DataFrame:
-    """Map countries (with geometry) plus crosswalk countries not on the map (without)."""
+def build_areas(
+    mapped: gpd.GeoDataFrame, entities: pd.DataFrame, regions: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """Map countries (with geometry) plus crosswalk countries not on the map (without), each under its
+    region in ``regions`` (ISO3 -> region id), and the region rows."""
+    regions = regions or {}
     on_map = pd.DataFrame({"area_id": mapped.index.astype(str), "name": mapped["name"].to_numpy()})
     on_map = with_geometry(
         on_map,
@@ -93,8 +106,9 @@ def build_areas(mapped: gpd.GeoDataFrame, entities: pd.DataFrame) -> pd.DataFram
     )
     out = pd.concat([on_map, off_map], ignore_index=True)
     out["level"] = "0"
-    out["parent_id"] = None
+    out["parent_id"] = out["area_id"].map(regions).astype(object).where(out["area_id"].isin(regions), None)
     out["iso3"] = out["area_id"]
+    out = pd.concat([out, region_rows(regions).assign(parent_id=None, iso3=None)], ignore_index=True)
     out["study"] = "world"
     out["boundary_version"] = out["geometry_wkb"].notna().map({True: BOUNDARY_VERSION, False: None})
     return out[AREA_COLUMNS].sort_values("area_id").reset_index(drop=True)
@@ -111,12 +125,20 @@ def stage(files: dict[str, Path]) -> Staged:
     """Read the map and the crosswalk into the ``area`` staging frame."""
     entities = read_entities_with_coords(files["countries"])
     mapped = fix_iso3(read_map(files["map"]), name_to_iso3(entities), files["map"])
-    return Staged(build_areas(mapped, entities))
+    return Staged(build_areas(mapped, entities, country_regions(files["countries"], entities)))
 
 
 def suite(frame: pd.DataFrame, areas: pd.DataFrame):
-    """ISO3 ids, level 0 only, between 150 and 300 countries."""
-    return area_suite("world_areas", r"^[A-Z]{3}$", {"0"}, row_count=(150, 300))
+    """ISO3 ids at level 0 under an SDG region (or none), the regions at level ``region``; between 150
+    and 310 rows."""
+    ids = f"^(?:[A-Z]{{3}}|{REGION_ID_PATTERN.strip('^$')})$"
+    return area_suite(
+        "world_areas",
+        ids,
+        {"0", REGION_LEVEL},
+        row_count=(150, 310),
+        parent_ids=[i for i, _ in SDG_REGIONS.values()],
+    )
 
 
 CONNECTOR = Connector(

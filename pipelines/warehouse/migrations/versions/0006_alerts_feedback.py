@@ -7,6 +7,8 @@ Revises: 0001
 import sqlalchemy as sa
 from alembic import op
 
+from pipelines.warehouse.migrations.check_swap import swap_check
+
 revision = "0006"
 down_revision = "0001"
 branch_labels = None
@@ -16,23 +18,6 @@ REASONS_OLD = "reason IN ('entered_high', 'rose', 'still_high_digest')"
 REASONS_NEW = "reason IN ('entered_high', 'rose', 'reminder', 'still_high_digest')"
 STATUS_OLD = "status IN ('pending', 'sent', 'failed')"
 STATUS_NEW = "status IN ('pending', 'sent', 'failed', 'rejected')"
-
-
-def _swap_check(table: str, name: str, condition: str) -> None:
-    # SQLite cannot alter a CHECK in place: batch mode copies the table with the new constraint and drops
-    # the old one. Other tables reference it, and dropping a referenced table with foreign keys on fails,
-    # so they are off during the copy (same rows, same ids) and the references are checked afterwards.
-    sqlite = op.get_bind().dialect.name == "sqlite"
-    if sqlite:
-        op.execute("PRAGMA foreign_keys = OFF")
-    with op.batch_alter_table(table, recreate="auto") as batch:
-        batch.drop_constraint(op.f(f"ck_{table}_{name}"), type_="check")
-        batch.create_check_constraint(op.f(f"ck_{table}_{name}"), sa.text(condition))
-    if sqlite:
-        op.execute("PRAGMA foreign_keys = ON")
-        broken = op.get_bind().exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-        if broken:
-            raise RuntimeError(f"foreign keys broken after rebuilding {table}: {broken[:5]}")
 
 
 def upgrade() -> None:
@@ -59,8 +44,8 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("subscription_id", "area_id", name=op.f("pk_alert_state")),
     )
-    _swap_check("alert", "reason_known", REASONS_NEW)
-    _swap_check("delivery", "status_known", STATUS_NEW)
+    swap_check("alert", "reason_known", REASONS_NEW)
+    swap_check("delivery", "status_known", STATUS_NEW)
     with op.batch_alter_table("feedback") as batch:
         batch.add_column(sa.Column("source", sa.String(length=8), nullable=True))
         batch.create_unique_constraint("uq_feedback_alert_outcome", ["alert_id", "outcome"])
@@ -69,8 +54,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     # The table rebuilds come first: on SQLite the foreign-key pragma only changes outside a transaction,
     # and copying rows (any batch operation) opens one.
-    _swap_check("delivery", "status_known", STATUS_OLD)
-    _swap_check("alert", "reason_known", REASONS_OLD)
+    swap_check("delivery", "status_known", STATUS_OLD)
+    swap_check("alert", "reason_known", REASONS_OLD)
     with op.batch_alter_table("feedback") as batch:
         batch.drop_constraint("uq_feedback_alert_outcome", type_="unique")
         batch.drop_column("source")
