@@ -88,34 +88,41 @@ class LocalAirflow:
         """Stop every component and everything it started, then return ``{component: how}``.
 
         Each component leads its own process group (``start_new_session``), so one Ctrl-C reaches only
-        the ``sdg87`` process and this method stops the groups: SIGTERM to every group at once, up to
-        ``grace_s`` seconds (shared) for each group to empty, then SIGKILL to the groups still holding a
-        process — the LocalExecutor's task workers and the triggerer ignore SIGTERM, and a group outlives
-        its leader. ``how`` is ``terminated`` or ``killed``. A second Ctrl-C during the stop is ignored, so
-        it cannot leave members behind."""
-        main_thread = threading.current_thread() is threading.main_thread()  # signals: main thread only
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main_thread else None
-        try:
-            for proc in self.procs.values():
-                _signal_group(proc.pid, signal.SIGTERM)
-            deadline = time.monotonic() + grace_s
-            while time.monotonic() < deadline and any(_group_alive(p) for p in self.procs.values()):
-                time.sleep(0.2)
-            how = {}
-            for name, proc in self.procs.items():
-                how[name] = "killed" if _group_alive(proc) else "terminated"
-                _signal_group(proc.pid, signal.SIGKILL)
-                proc.wait()
-            return how
-        finally:
-            if main_thread:
-                signal.signal(signal.SIGINT, previous)
+        the ``sdg87`` process and :func:`stop_groups` stops the groups — the LocalExecutor's task workers
+        and the triggerer ignore SIGTERM, and a group outlives its leader."""
+        return stop_groups(self.procs, grace_s)
 
     def __enter__(self) -> LocalAirflow:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+
+def stop_groups(procs: dict[str, subprocess.Popen], grace_s: float = 20.0) -> dict[str, str]:
+    """Stop the process groups that ``procs`` lead (each started with ``start_new_session``) and reap
+    the leaders; return ``{name: how}``, ``how`` being ``terminated`` or ``killed``.
+
+    SIGTERM to every group at once, up to ``grace_s`` seconds (shared) for each group to empty, then
+    SIGKILL to the groups still holding a process: members that ignore SIGTERM, or that outlive their
+    leader, go too. A second Ctrl-C during the stop is ignored, so it cannot leave members behind."""
+    main_thread = threading.current_thread() is threading.main_thread()  # signals: main thread only
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main_thread else None
+    try:
+        for proc in procs.values():
+            _signal_group(proc.pid, signal.SIGTERM)
+        deadline = time.monotonic() + grace_s
+        while time.monotonic() < deadline and any(_group_alive(p) for p in procs.values()):
+            time.sleep(0.2)
+        how = {}
+        for name, proc in procs.items():
+            how[name] = "killed" if _group_alive(proc) else "terminated"
+            _signal_group(proc.pid, signal.SIGKILL)
+            proc.wait()
+        return how
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGINT, previous)
 
 
 def _signal_group(pgid: int, sig: int) -> None:

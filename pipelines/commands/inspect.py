@@ -21,7 +21,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("areas", help="list the area ids a subscription scope may name, and their feed")
     p.add_argument("--search", metavar="TEXT", help="only ids or names containing TEXT (any case)")
-    p.add_argument("--level", choices=["0", "1", "2"], help="0 country, 1 state, 2 municipality")
+    p.add_argument(
+        "--level",
+        choices=["region", "0", "1", "2"],
+        help="region (UN SDG region), 0 country, 1 state, 2 municipality",
+    )
     p.set_defaults(func=cmd_areas)
 
     p = sub.add_parser("sources", help="list the ingest sources by family")
@@ -126,23 +130,37 @@ def _airflow_ui(settings, port: int) -> int:
     return 0
 
 
-def cmd_ui(args: argparse.Namespace) -> int:
+def _mlflow_ui(settings, port: int) -> int:
+    """``mlflow ui`` on loopback until Ctrl-C, stopped the way :func:`_airflow_ui` stops Airflow.
+
+    ``mlflow ui`` starts uvicorn and its workers and a job runner with a Huey consumer per job type; the
+    consumers notice only later that the server is gone, and die of a KeyboardInterrupt traceback when a
+    terminal's Ctrl-C reaches them. So the UI leads its own process group (one Ctrl-C reaches only this
+    process) and :func:`pipelines.airflow_local.stop_groups` stops that whole group before this returns."""
+    from pipelines.airflow_local import stop_groups
     from pipelines.orchestrate import _bin
 
+    cmd = [
+        _bin("mlflow"), "ui", "--backend-store-uri", settings.mlflow_tracking_uri,
+        "--default-artifact-root", settings.mlflow_artifact_root,
+        "--host", "127.0.0.1", "--port", str(port),
+    ]  # fmt: skip
+    print(f"Starting MLflow UI on http://127.0.0.1:{port} (Ctrl-C stops it)", flush=True)
+    proc = subprocess.Popen(cmd, env=dict(os.environ), start_new_session=True)
+    code = 0
+    try:
+        code = proc.wait()  # the UI stopped by itself (a busy port, say)
+    except KeyboardInterrupt:
+        print("stopping MLflow ...", flush=True)
+    finally:
+        how = stop_groups({"mlflow": proc})
+    print(f"MLflow stopped: {how['mlflow']}", flush=True)
+    return code
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
     settings = get_settings()
     settings.ensure_dirs()
     if args.which == "airflow":
         return _airflow_ui(settings, args.port or 8080)
-    env = dict(os.environ)
-    cmd = [
-        _bin("mlflow"), "ui", "--backend-store-uri", settings.mlflow_tracking_uri,
-        "--default-artifact-root", settings.mlflow_artifact_root,
-        "--host", "127.0.0.1", "--port", str(args.port or 5000),
-    ]  # fmt: skip
-    print(f"Starting MLflow UI on http://127.0.0.1:{args.port or 5000}")
-    proc = subprocess.Popen(cmd, env=env)
-    try:
-        return proc.wait()
-    except KeyboardInterrupt:
-        proc.send_signal(2)  # SIGINT: the UI stops cleanly
-        return proc.wait()
+    return _mlflow_ui(settings, args.port or 5000)
