@@ -17,7 +17,7 @@ from datetime import date
 
 import pandas as pd
 
-from alerts.i18n import plural, texts
+from alerts.i18n import one_decimal, plural, texts
 from alerts.place_names import local_name
 from alerts.render import RenderedEmail, greeting, one_line
 from alerts.render_notices import _render, place_words
@@ -96,9 +96,8 @@ def changes_digest(changes: Sequence[CountryChange]) -> str:
 
 
 def _pct(value: float, language: str) -> str:
-    """One decimal, with the language's decimal separator (``5.0`` in English, ``5,0`` otherwise)."""
-    text = f"{value:.1f}"
-    return text if language == "en" else text.replace(".", ",")
+    """One decimal, with the language's decimal separator (``5.0`` in English, ``5,0`` in pt, es, fr)."""
+    return one_decimal(value, language)
 
 
 def render_country_changes(

@@ -25,7 +25,7 @@ import math
 
 import pandas as pd
 
-from alerts.i18n import texts
+from alerts.i18n import one_decimal, texts
 
 ACTED = ("referred", "inspection", "confirmed", "false_alarm")
 ALERT_COLUMNS = ["alert_id", "area_id", "risk_class", "state", "role", "alerted_on"]
@@ -77,7 +77,6 @@ def delay_summary(table: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["group", "n_referred", "median", "p90", "n_before_alert"])
 
 
-DECIMAL_COMMA = {"pt", "es", "fr"}  # languages writing 4,5 days (any other language: 4.5)
 SMALL_N = 20  # below this many cases a share is written only as "k of n", never as a percent
 
 
@@ -96,10 +95,7 @@ def share_text(k: int, n: int, language: str = "en") -> str:
 def days_text(value: float, language: str = "en") -> str:
     """A number of days with one decimal and the language's decimal separator (``4.5`` in English,
     ``4,5`` in Portuguese, Spanish and French); ``"-"`` for NaN (no referral to measure)."""
-    if value != value:
-        return "-"
-    text = f"{value:.1f}"
-    return text.replace(".", ",") if (language or "en").lower() in DECIMAL_COMMA else text
+    return "-" if value != value else one_decimal(value, language)
 
 
 def rates_by_class(table: pd.DataFrame) -> pd.DataFrame:

@@ -65,11 +65,13 @@ SUMMARY_COLUMNS = [
 
 class Selection(NamedTuple):
     """``alerts``: one row per (subscription_id, area_id) to put in this cycle's message, with ``reason``,
-    ``rank`` (1 = first in the message: the listed areas by ``p``, then the digest's still-high ones, then the
-    areas only in the CSV) and ``in_body`` (listed in the message body) added to the score columns. ``summary``: one row per subscription
+    ``rank`` (1 = first in the message: the listed areas by ``p``, then the digest's still-high ones, then
+    the areas only in the CSV) and ``in_body`` (listed in the message body) added to the score columns.
+    ``summary``: one row per subscription
     with counts ``n_in_class`` (areas in scope and class), ``n_already_alerted`` (same cycle, dropped),
     ``n_still_high`` (open, unchanged, not repeated), ``n_left`` (open areas that closed), ``n_selected``
-    (rows in ``alerts``, all recorded), ``n_more`` (of those, the new areas beyond ``top_n``: CSV only) and ``skill_gated``. ``states``: the
+    (rows in ``alerts``, all recorded), ``n_more`` (of those, the new areas beyond ``top_n``: CSV only)
+    and ``skill_gated``. ``states``: the
     :data:`STATE_COLUMNS` rows to store if the message is sent (opened, re-alerted or closed areas)."""
 
     alerts: pd.DataFrame
@@ -274,23 +276,16 @@ def _for_subscription(sub: dict, lookups: _Lookups, rules) -> _Decision:
         fresh = np.flatnonzero(candidates)
     reason_at = dict(zip(reopen.tolist(), open_reasons.tolist(), strict=True))
     gated = not rules["skilled"]
-    chosen = fresh[:0] if gated else _ordered(fresh, lookups, len(fresh))
-    n_new = len(chosen)
-    n_listed = min(n_new, rules["top_n"])
+    new = fresh[:0] if gated else _ordered(fresh, lookups, len(fresh))  # every one is recorded and opens
+    n_new = len(new)
+    n_listed = min(n_new, rules["top_n"])  # the body lists these; the rest are in the CSV only
     n_more = n_new - n_listed
+    new_reasons = [reason_at.get(i, "entered_high") for i in new.tolist()]
     still = reopen[open_reasons == "still_high"]
-    extra = still[:0]
-    if digest and n_new:
-        extra = _ordered(still, lookups, max(rules["top_n"] - n_new, 0))
-    new_order = np.concatenate([chosen[:n_listed], extra, chosen[n_listed:]])
-    reasons = (
-        [reason_at.get(i, "entered_high") for i in chosen[:n_listed].tolist()]
-        + ["still_high_digest"] * len(extra)
-        + [reason_at.get(i, "entered_high") for i in chosen[n_listed:].tolist()]
-    )
+    extra = _ordered(still, lookups, max(rules["top_n"] - n_new, 0)) if digest and n_new else still[:0]
+    chosen = np.concatenate([new[:n_listed], extra, new[n_listed:]])
+    reasons = new_reasons[:n_listed] + ["still_high_digest"] * len(extra) + new_reasons[n_listed:]
     in_body = [True] * (n_listed + len(extra)) + [False] * n_more
-    opened = chosen
-    chosen = new_order
     if gated:
         leaving = leaving[:0]
     known = dict(zip(prev["area_id"], prev["alerted_on"], strict=True)) if len(leaving) else {}
@@ -306,7 +301,7 @@ def _for_subscription(sub: dict, lookups: _Lookups, rules) -> _Decision:
         "skill_gated": gated and len(fresh) > 0,
     }
     return _Decision(
-        chosen, reasons, in_body, counts, np.concatenate([opened, leaving]),
+        chosen, reasons, in_body, counts, np.concatenate([new, leaving]),
         ["open"] * n_new + ["closed"] * len(leaving), [[rules["today"]] * n_new, closed_on],
     )  # fmt: skip
 

@@ -49,6 +49,19 @@ def texts(language: str | None) -> dict[str, str]:
     return CATALOG.get((language or "en").lower(), CATALOG["en"])
 
 
+DECIMAL_COMMA = frozenset({"pt", "es", "fr"})  # languages writing 4,5 (English, and any unknown one: 4.5)
+
+
+def decimal_mark(language: str | None) -> str:
+    """The decimal separator of ``language``: ``,`` for Portuguese, Spanish and French, else ``.``."""
+    return "," if (language or "en").lower() in DECIMAL_COMMA else "."
+
+
+def one_decimal(value: float, language: str | None) -> str:
+    """``value`` with one decimal and the language's :func:`decimal_mark` (``4.5``, ``4,5``)."""
+    return f"{value:.1f}".replace(".", decimal_mark(language))
+
+
 def plural(catalog: dict[str, str], key: str, count: int) -> str:
     """``singular|plural`` entries: the form for ``count``."""
     singular, _, many = catalog[key].partition("|")

@@ -23,8 +23,8 @@ import pandas as pd
 from jinja2 import Environment, select_autoescape
 from sqlalchemy import Date, DateTime, Integer
 
-from alerts.i18n import LANGUAGES, texts
-from alerts.outcomes import DECIMAL_COMMA, days_text, delay_summary, outcome_table, rates_by_class, share_text
+from alerts.i18n import LANGUAGES, decimal_mark, texts
+from alerts.outcomes import days_text, delay_summary, outcome_table, rates_by_class, share_text
 from pipelines.alerting.inputs import areas_frame
 from pipelines.alerting.report_html import REPORT_TEMPLATE
 from pipelines.settings import Settings, get_settings
@@ -128,7 +128,7 @@ def build_report(settings: Settings | None = None, language: str = "en") -> dict
         "by_class": rates_by_class(table),
     }
     shown = _in_words(figures, t)
-    decimal = "," if language in DECIMAL_COMMA else "."
+    decimal = decimal_mark(language)
     out_dir = Path(settings.reports_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "alerts-delay-by-state.png").write_bytes(

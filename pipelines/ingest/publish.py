@@ -19,7 +19,7 @@ from sqlalchemy import Connection, select, update
 from pipelines.ingest.connector import Connector, Staged
 from pipelines.sql_files import query
 from pipelines.warehouse.schema import Area, Indicator, Observation
-from pipelines.warehouse.writes import upsert
+from pipelines.warehouse.writes import CHUNK, upsert
 
 OBSERVATION_WRITE_COLUMNS = [c.name for c in Observation.__table__.columns]
 PUBLISH_CHUNK = 100_000  # rows converted and written at a time: memory stays flat for a 2 M-row file
@@ -54,8 +54,8 @@ def publish_areas(conn: Connection, connector: Connector, frame: pd.DataFrame, r
         r["area_id"] for r in rows if r["area_id"] in connector.keep_existing or r.get("parent_id") is None
     ]
     stored: dict[str, str | None] = {}
-    for start in range(0, len(asked), 5_000):  # the orphans and kept ids only, a chunk at a time
-        chunk = asked[start : start + 5_000]
+    for start in range(0, len(asked), CHUNK):  # the orphans and kept ids only, a chunk at a time
+        chunk = asked[start : start + CHUNK]
         stored.update(conn.execute(select(a.c.area_id, a.c.parent_id).where(a.c.area_id.in_(chunk))).all())
     kept = {r["area_id"] for r in rows if r["area_id"] in connector.keep_existing and r["area_id"] in stored}
     for r in rows:

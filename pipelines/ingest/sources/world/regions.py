@@ -3,10 +3,11 @@
 The regions are the SDG regional groupings of the UN Statistics Division (the ones the SDG 8.7
 indicators are reported by), as the Gapminder country entities name them (column ``un_sdg_region``,
 e.g. ``un_sub_saharan_africa``). :data:`SDG_REGIONS` maps each Gapminder id to the project's area id
-(``SDG.<code>``, level ``region``, study ``world``) and the region's published English name. A region id
-in the file that the map does not know is refused (:class:`~pipelines.ingest.errors.SourceFormatError`,
-rule ``unknown region``, with its line): a country is never left without its region silently. Countries with no region in the file
-(territories, 25 rows) keep no parent.
+(``SDG.<code>``, level ``region``, study ``world``) and the region's published English name. A region
+id in the file that the map does not know is refused (:class:`~pipelines.ingest.errors.SourceFormatError`,
+rule ``unknown region``, with its line): a country is never left without its region silently. Entities
+with no region in the file keep no parent (of the countries on the shipped data: Antarctica and the
+French Southern Territories).
 """
 
 from __future__ import annotations
