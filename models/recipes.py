@@ -16,16 +16,17 @@ from models.baselines import (
     PersistenceBaseline,
     PopulationRateBaseline,
 )
-from models.risk_model import RiskModel
+from models.risk_model import FAMILY_INPUTS, RiskModel
 from models.rule import RULE_INPUTS
-from models.selection import CANDIDATES, NestedSelection
+from models.selection import CANDIDATES, FitCache, NestedSelection
 
 REFERENCE = "rule"
-LEARNED = ("selected", "effort_logistic", "lightgbm", "logistic")
+LEARNED = ("selected", "rule_blend", "effort_logistic", "lightgbm", "logistic")
 NAIVE_BASELINES = ("persistence", "historical_frequency", "population_rate", "neighbour_rate")
 BASELINES = (REFERENCE, *NAIVE_BASELINES)
 LABELS = {
     "selected": "Nested selection (family and strength chosen inside the training years)",
+    "rule_blend": "Rule and inspection-effort logistic, ranks averaged",
     "effort_logistic": "Inspection-effort logistic (strength chosen inside the training years)",
     "lightgbm": "LightGBM (every feature)",
     "logistic": "Regularised logistic (every feature)",
@@ -39,18 +40,21 @@ EFFORT_CANDIDATES = tuple(c for c in CANDIDATES if c.family == "effort_logistic"
 
 
 def model_lineup(
-    features: list[str], random_state: int, n_bootstrap: int = 0
+    features: list[str], random_state: int, n_bootstrap: int = 0, cache: FitCache | None = None
 ) -> dict[str, Callable[[], object]]:
-    """Name → factory for every model in :data:`LEARNED` and :data:`BASELINES` (that order)."""
+    """Name → factory for every model in :data:`LEARNED` and :data:`BASELINES` (that order). ``cache``
+    is shared by the nested selections (one per backtest: ``models.selection.FitCache``)."""
 
     def learned(family: str) -> Callable[[], RiskModel]:
-        return lambda: RiskModel(family, list(features), random_state=random_state, n_bootstrap=n_bootstrap)
+        inputs = list(FAMILY_INPUTS.get(family, features))
+        return lambda: RiskModel(family, inputs, random_state=random_state, n_bootstrap=n_bootstrap)
 
     return {
-        "selected": lambda: NestedSelection(list(features), random_state, n_bootstrap),
+        "selected": lambda: NestedSelection(list(features), random_state, n_bootstrap, cache=cache),
         "effort_logistic": lambda: NestedSelection(
-            list(features), random_state, n_bootstrap, EFFORT_CANDIDATES
+            list(features), random_state, n_bootstrap, EFFORT_CANDIDATES, cache=cache
         ),
+        "rule_blend": learned("rule_blend"),
         "lightgbm": learned("lightgbm"),
         "logistic": learned("logistic"),
         "rule": lambda: RiskModel(

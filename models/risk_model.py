@@ -1,8 +1,9 @@
 """One risk model with a uniform interface, whatever the estimator: calibrated probabilities, a per-area
 interval and signed drivers in log-odds.
 
-``family`` is ``lightgbm`` (SHAP contributions from the booster), ``logistic`` (coefficient × standardised
-value, summed with the feature's missing-value indicator) or one of the rate baselines (their log-odds
+``family`` is ``lightgbm`` (SHAP contributions from the booster), ``logistic`` or ``effort_logistic``
+(coefficient × standardised value, summed with the feature's missing-value indicator), ``rule`` or
+``rule_blend`` (the log-odds the rank score adds, shared by its parts) or one of the rate baselines (their log-odds
 above the training base rate, attributed to their input), so the best model can always be registered. Both are calibrated by Platt scaling of the
 log-odds margin fitted on out-of-fold predictions of the training window (``models.calibration``), and
 carry ``n_bootstrap`` refits on seeded bootstrap resamples of the training rows: ``interval`` returns their
@@ -25,7 +26,8 @@ from models.baselines import (
 from models.calibration import expit, fit_platt, logit, out_of_fold_margin, refit_intercept
 from models.effort import EFFORT_FEATURES, effort_logistic
 from models.lightgbm_model import make_classifier
-from models.rule import RULE_INPUTS, PastEventsPopulationRule
+from models.rule import RULE_INPUTS, PastEventsPopulationRule, input_ranks
+from models.rule_blend import BLEND_INPUTS, RuleEffortBlend
 
 # A baseline can be the champion when no learned model beats it. Its inputs: the first one carries its
 # whole contribution (the others only normalise it, e.g. years of history).
@@ -37,14 +39,20 @@ BASELINE_INPUTS: dict[str, list[str]] = {
     "rule": list(RULE_INPUTS),
 }
 # Learned families that read a fixed, compact input list rather than every model feature.
-FAMILY_INPUTS: dict[str, list[str]] = {**BASELINE_INPUTS, "effort_logistic": list(EFFORT_FEATURES)}
+FAMILY_INPUTS: dict[str, list[str]] = {
+    **BASELINE_INPUTS,
+    "effort_logistic": list(EFFORT_FEATURES),
+    "rule_blend": list(BLEND_INPUTS),
+}
+# Families whose estimator ranks within ``year`` at fit (the training rows of several label years).
+RANKED_FAMILIES = ("rule", "rule_blend")
 BASELINE_CLASSES = {
     "persistence": PersistenceBaseline,
     "historical_frequency": HistoricalFrequencyBaseline,
     "population_rate": PopulationRateBaseline,
     "neighbour_rate": NeighbourRateBaseline,
 }
-FAMILIES = ("lightgbm", "logistic", "effort_logistic", "rule", *BASELINE_INPUTS)
+FAMILIES = ("lightgbm", "logistic", "effort_logistic", "rule_blend", "rule", *BASELINE_INPUTS)
 
 
 class RiskModel:
@@ -79,6 +87,8 @@ class RiskModel:
             return effort_logistic(seed, C=self.C)
         if self.family == "rule":
             return PastEventsPopulationRule()
+        if self.family == "rule_blend":
+            return RuleEffortBlend(random_state=seed)
         if self.family in BASELINE_CLASSES:
             return BASELINE_CLASSES[self.family]()
         raise ValueError(f"unknown model family {self.family!r}; expected one of {FAMILIES}")
@@ -86,14 +96,15 @@ class RiskModel:
     def _margin(self, estimator, X: pd.DataFrame) -> np.ndarray:
         if self.family == "lightgbm":
             return np.asarray(estimator.predict_proba(X, raw_score=True), dtype="float64")
-        if self.family in ("logistic", "effort_logistic", "rule"):
+        if self.family in ("logistic", "effort_logistic", "rule", "rule_blend"):
             return np.asarray(estimator.decision_function(X), dtype="float64")
         return logit(estimator.predict_proba(X)[:, 1])
 
     def _inputs(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """The estimator's input columns; the rule also ranks within ``year`` when the frame has it."""
+        """The estimator's input columns; the ranked families also rank within ``year`` when the frame
+        has it."""
         X = frame[self.features].astype("float64")
-        if self.family == "rule" and "year" in frame.columns:
+        if self.family in RANKED_FAMILIES and "year" in frame.columns:
             X = X.assign(year=frame["year"].to_numpy())
         return X
 
@@ -167,6 +178,8 @@ class RiskModel:
             out = _linear_contributions(self.estimator_, X)
         elif self.family == "rule":
             out = _rule_contributions(self.estimator_, X, list(self.features))
+        elif self.family == "rule_blend":
+            out = _blend_contributions(self.estimator_, X)
         else:  # a rate baseline: everything above the training base rate comes from its input
             out = pd.DataFrame(0.0, index=frame.index, columns=[*self.features, "expected_value"])
             out[self.features[0]] = self._margin(self.estimator_, X) - self.prior_
@@ -179,15 +192,42 @@ class RiskModel:
 def _rule_contributions(rule: PastEventsPopulationRule, X: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """Each input's share of the rule score times the log-odds the score adds over a score of 0:
     ``rank_i / score × (g(score) − g(0))``; ``g(0)`` is the expected value, so a row sums to ``g(score)``."""
-    parts = X.loc[:, columns].astype("float64").fillna(-np.inf)
-    ranks = (
-        parts.groupby(X["year"].to_numpy()).rank(pct=True) if "year" in X.columns else parts.rank(pct=True)
-    )
+    ranks = input_ranks(X, columns)
     score = ranks.sum(axis=1).to_numpy(dtype="float64")
     base = float(rule.margin(np.array([0.0]))[0])
     gain = rule.margin(score) - base
     share = np.divide(gain, score, out=np.zeros_like(score), where=score > 0)
     out = ranks.mul(share, axis=0)
+    out["expected_value"] = base
+    return out
+
+
+def _blend_contributions(blend: RuleEffortBlend, X: pd.DataFrame) -> pd.DataFrame:
+    """The log-odds the blend score adds over a score of 0, ``g(score) − g(0)``, shared by the score's
+    parts: the rule half between its inputs by their ranks (as :func:`_rule_contributions`), the effort
+    half between the effort inputs that raise the effort model's log-odds (coefficient × standardised
+    value above zero), in proportion to those terms; ``g(0)`` is the expected value, so a row sums to
+    ``g(score)``. An effort half with no raising input goes to its largest term."""
+    parts = blend.parts(X)
+    score = parts.sum(axis=1).to_numpy(dtype="float64")
+    base = float(blend.margin(np.array([0.0]))[0])
+    gain = blend.margin(score) - base
+    per_score = np.divide(gain, score, out=np.zeros_like(score), where=score > 0)
+    rule_part = input_ranks(X, list(RULE_INPUTS)).mul((1.0 - blend.weight) / 2.0 * per_score, axis=0)
+    terms = _linear_contributions(blend.effort_, X.loc[:, list(EFFORT_FEATURES)]).drop(
+        columns="expected_value"
+    )
+    raising = terms.clip(lower=0.0).to_numpy()
+    top = terms.to_numpy().argmax(axis=1)
+    none = raising.sum(axis=1) <= 0
+    raising[none, top[none]] = 1.0
+    share = raising / raising.sum(axis=1, keepdims=True)
+    effort_part = pd.DataFrame(
+        share * (parts["effort"].to_numpy() * per_score)[:, None], index=X.index, columns=terms.columns
+    )
+    out = pd.DataFrame(0.0, index=X.index, columns=[c for c in X.columns if c != "year"])
+    out = out.add(rule_part, fill_value=0.0).add(effort_part, fill_value=0.0)
+    out = out.loc[:, [c for c in X.columns if c != "year"]]
     out["expected_value"] = base
     return out
 

@@ -27,14 +27,18 @@ RULE_INPUTS = ["events_past", "log_population"]
 TIE_SLOPE = 1e-6  # log-odds per unit of score added everywhere, so equal bins never tie distinct scores
 
 
-def rule_score(frame: pd.DataFrame, columns: list[str] = RULE_INPUTS) -> np.ndarray:
-    """Sum of the columns' fractional ranks (0-1 each), within ``year`` when the frame has it."""
+def input_ranks(frame: pd.DataFrame, columns: list[str] = RULE_INPUTS) -> pd.DataFrame:
+    """The columns' fractional ranks (0-1 each; ties share their mean, missing ranks lowest), within
+    ``year`` when the frame has it."""
     parts = frame.loc[:, columns].astype("float64").fillna(-np.inf)
     if "year" in frame.columns:
-        ranks = parts.groupby(frame["year"].to_numpy()).rank(pct=True)
-    else:
-        ranks = parts.rank(pct=True)
-    return ranks.sum(axis=1).to_numpy(dtype="float64")
+        return parts.groupby(frame["year"].to_numpy()).rank(pct=True)
+    return parts.rank(pct=True)
+
+
+def rule_score(frame: pd.DataFrame, columns: list[str] = RULE_INPUTS) -> np.ndarray:
+    """Sum of the columns' fractional ranks (:func:`input_ranks`, 0-1 each)."""
+    return input_ranks(frame, columns).sum(axis=1).to_numpy(dtype="float64")
 
 
 MIN_BINS = 10  # fewer bins than this (under 2,500 training rows at 250 a bin): the logistic line instead

@@ -33,6 +33,7 @@ def test_one_run_with_metrics_tags_artifacts_and_a_challenger(trained):
     assert result["model_name"] == settings.brazil_model_name and result["model_version"] == "1"
     others = {
         "selected",
+        "rule_blend",
         "effort_logistic",
         "lightgbm",
         "logistic",

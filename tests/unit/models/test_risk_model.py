@@ -100,6 +100,7 @@ def test_choice_of_the_registered_model():
     assert family == "rule" and "is kept" in why and "Regularised logistic" in why
     assert set(model_lineup(FEATURES, 0)) == {
         "selected",
+        "rule_blend",
         "effort_logistic",
         "lightgbm",
         "logistic",
