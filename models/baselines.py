@@ -15,6 +15,20 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 
+def median_or_zero(values: np.ndarray) -> float:
+    """Median of a column's observed values; 0 for a column with none (``SimpleImputer(strategy=...)``).
+
+    The same statistic as ``strategy="median"`` with ``keep_empty_features=True``, computed per column on
+    a plain array: scikit-learn's built-in median sorts a masked array, which took about 40 ms a fit on
+    the Brazil panel, 16 s of a 130 s backtest."""
+    return float(np.median(values)) if len(values) else 0.0
+
+
+def median_imputer(add_indicator: bool = False) -> SimpleImputer:
+    """Median imputation (:func:`median_or_zero`), empty columns kept as 0, optional missing indicators."""
+    return SimpleImputer(strategy=median_or_zero, add_indicator=add_indicator, keep_empty_features=True)
+
+
 def _two_columns(p: np.ndarray) -> np.ndarray:
     p = np.clip(np.asarray(p, dtype="float64"), 0.0, 1.0)
     return np.column_stack([1.0 - p, p])
@@ -81,7 +95,7 @@ class HistoricalFrequencyBaseline(ClassifierMixin, BaseEstimator):
 def logistic_baseline(random_state: int = 0, C: float = 0.1):
     """L2-regularised logistic regression on median-imputed, standardised features (a Pipeline)."""
     return make_pipeline(
-        SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True),
+        median_imputer(add_indicator=True),
         StandardScaler(),
         # newton-cholesky converges in a few iterations on ~40 standardised columns (lbfgs needs ~30).
         LogisticRegression(C=C, solver="newton-cholesky", max_iter=200, random_state=random_state),

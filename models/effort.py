@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.compose import ColumnTransformer
-from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
+
+from models.baselines import median_imputer
 
 # Counts (log1p) and the columns that enter as they are.
 EFFORT_COUNTS = [
@@ -36,7 +37,7 @@ def effort_logistic(random_state: int = 0, C: float = 0.1) -> Pipeline:
     log = FunctionTransformer(np.log1p, feature_names_out="one-to-one")
     pipe = Pipeline(
         [
-            ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
+            ("impute", median_imputer()),
             (
                 "log",
                 ColumnTransformer(

@@ -23,6 +23,7 @@ from models.gate import strongest_naive
 from models.recipes import choose_champion, model_lineup
 from models.risk_fit import N_BOOTSTRAP, fit_risk_model
 from models.risk_model import RiskModel
+from models.selection import FitCache
 from models.windows import BACKTESTS, BacktestConfig, BacktestWindow, backtest_windows
 from pipelines.brazil.artifacts.map import class_cuts, load_area_shapes, risk_map_figure
 from pipelines.brazil.artifacts.report import log_run_artifacts
@@ -55,6 +56,7 @@ def run_backtest(
     """
     windows = backtest_windows(config, latest.first, latest.last)
     cache: dict[date, TrainingInputs | None] = {}
+    fits = FitCache()  # inner fits repeat across windows: each distinct one runs once
 
     def frames(window: BacktestWindow):
         if window.label_basis == "latest_edition":
@@ -73,7 +75,7 @@ def run_backtest(
         # Interval coverage is checked where the gate looks (retrospective, gate horizon); other windows
         # skip the bootstrap refits to keep training within a couple of minutes.
         checked = window.label_basis == "latest_edition" and window.horizon == config.gate_horizon
-        return model_lineup(MODEL_FEATURES, seed, n_bootstrap if checked else 0)
+        return model_lineup(MODEL_FEATURES, seed, n_bootstrap if checked else 0, fits)
 
     return rolling_origin(windows, frames, lineup)
 
