@@ -68,19 +68,26 @@ def fit_monotone_logit(score, y, min_rows: int = 250, max_bins: int = 1000) -> t
     return knots, np.log(rates / (1.0 - rates))
 
 
-class PastEventsPopulationRule(ClassifierMixin, BaseEstimator):
-    """``predict_proba`` = expit(g(rule score)), ``g`` the binned isotonic log-odds map fitted on the
-    training rows (:func:`fit_monotone_logit`). ``coef_`` is the map's mean slope (log-odds per unit of
-    score), ``intercept_`` its value at score 0."""
+class MonotoneScoreClassifier(ClassifierMixin, BaseEstimator):
+    """A classifier whose ranking is a score of its own (:meth:`rank_score`) and whose probabilities are
+    expit(g(score)), ``g`` the binned isotonic log-odds map fitted on the training rows
+    (:func:`fit_monotone_logit`). ``coef_`` is the map's mean slope (log-odds per unit of score),
+    ``intercept_`` its value at score 0. Subclasses define :meth:`rank_score` and may fit what it needs
+    in :meth:`fit_inputs`."""
 
-    def __init__(self, columns: tuple[str, ...] = tuple(RULE_INPUTS), min_rows: int = 250):
-        self.columns = columns
-        self.min_rows = min_rows
+    min_rows: int
 
-    def fit(self, X: pd.DataFrame, y) -> PastEventsPopulationRule:
+    def rank_score(self, X: pd.DataFrame) -> np.ndarray:
+        raise NotImplementedError
+
+    def fit_inputs(self, X: pd.DataFrame, y: np.ndarray) -> None:
+        """Fit what :meth:`rank_score` reads (nothing by default)."""
+
+    def fit(self, X: pd.DataFrame, y) -> MonotoneScoreClassifier:
         y = np.asarray(y, dtype="int64")
-        score = rule_score(X, list(self.columns))
         self.classes_ = np.array([0, 1])
+        self.fit_inputs(X, y)
+        score = self.rank_score(X)
         if len(np.unique(y)) < 2:
             rate = float(np.clip(y.mean() if len(y) else 0.0, 1e-6, 1 - 1e-6))
             self.knots_, self.logits_ = np.array([0.0]), np.array([np.log(rate / (1 - rate))])
@@ -92,12 +99,12 @@ class PastEventsPopulationRule(ClassifierMixin, BaseEstimator):
         return self
 
     def margin(self, score) -> np.ndarray:
-        """Log-odds of the rule scores ``score`` (0-2)."""
+        """Log-odds of the scores ``score``."""
         score = np.asarray(score, dtype="float64")
         return np.interp(score, self.knots_, self.logits_) + TIE_SLOPE * score
 
     def decision_function(self, X: pd.DataFrame) -> np.ndarray:
-        return self.margin(rule_score(X, list(self.columns)))
+        return self.margin(self.rank_score(X))
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         p = 1.0 / (1.0 + np.exp(-self.decision_function(X)))
@@ -105,3 +112,14 @@ class PastEventsPopulationRule(ClassifierMixin, BaseEstimator):
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         return (self.predict_proba(X)[:, 1] >= 0.5).astype("int64")
+
+
+class PastEventsPopulationRule(MonotoneScoreClassifier):
+    """The rule: :func:`rule_score` of ``columns`` (0-2) through the monotone map."""
+
+    def __init__(self, columns: tuple[str, ...] = tuple(RULE_INPUTS), min_rows: int = 250):
+        self.columns = columns
+        self.min_rows = min_rows
+
+    def rank_score(self, X: pd.DataFrame) -> np.ndarray:
+        return rule_score(X, list(self.columns))

@@ -20,11 +20,11 @@ def _inputs(frame: pd.DataFrame) -> pd.DataFrame:
 def test_weight_zero_is_the_rule_and_the_score_halves_add_up():
     train = _panel(1)
     rule_only = RuleEffortBlend(weight=0.0).fit(_inputs(train), train["y"])
-    np.testing.assert_allclose(rule_only.score(_inputs(train)), rule_score(train) / 2)
+    np.testing.assert_allclose(rule_only.rank_score(_inputs(train)), rule_score(train) / 2)
     blend = RuleEffortBlend(weight=0.5).fit(_inputs(train), train["y"])
     parts = blend.parts(_inputs(train))
     assert parts["rule"].between(0, 0.5).all() and parts["effort"].between(0, 0.5).all()
-    np.testing.assert_allclose(parts.sum(axis=1), blend.score(_inputs(train)))
+    np.testing.assert_allclose(parts.sum(axis=1), blend.rank_score(_inputs(train)))
 
 
 def test_ranks_are_taken_within_each_training_year():
@@ -33,7 +33,7 @@ def test_ranks_are_taken_within_each_training_year():
     one_year = _inputs(train.loc[train["year"] == 2018]).drop(columns="year")
     # a year scored alone ranks exactly as it did among the training rows of its year
     np.testing.assert_allclose(
-        blend.score(one_year), blend.score(_inputs(train))[(train["year"] == 2018).to_numpy()]
+        blend.rank_score(one_year), blend.rank_score(_inputs(train))[(train["year"] == 2018).to_numpy()]
     )
 
 
@@ -41,7 +41,7 @@ def test_probabilities_follow_the_score_and_the_inspections_move_the_rule():
     train, test = _panel(3), _panel(4, years=(2020,))
     blend = RuleEffortBlend().fit(_inputs(train), train["y"])
     p = blend.predict_proba(_inputs(test).drop(columns="year"))[:, 1]
-    assert (np.diff(p[np.argsort(blend.score(_inputs(test)), kind="stable")]) >= 0).all()
+    assert (np.diff(p[np.argsort(blend.rank_score(_inputs(test)), kind="stable")]) >= 0).all()
     # SYNTHETIC events follow inspections that found workers, which the rule does not read
     rule = average_precision_score(test["y"], rule_score(test))
     assert average_precision_score(test["y"], p) > rule
