@@ -2,6 +2,5 @@
 -- small states have a centroid but no polygon.
 SELECT area_id, geometry_simplified_wkb, centroid_lon, centroid_lat
 FROM area
-WHERE study = :study
-  AND level = :level
+WHERE level = :level
 ORDER BY area_id

@@ -4,8 +4,7 @@
 SELECT o.area_id, o.period, o.indicator_code, o.source, o.value, o.vintage
 FROM observation AS o
 JOIN area AS a ON a.area_id = o.area_id
-WHERE a.study = :study
-  AND a.level = :level
+WHERE a.level = :level
   AND o.freq = 'year'
   AND (o.indicator_code LIKE :sdg OR o.indicator_code = :wdi OR o.indicator_code LIKE :gm
        OR o.indicator_code LIKE :ilab OR o.indicator_code LIKE :ceacr)

@@ -10,8 +10,11 @@ from sqlalchemy import func, select
 
 from pipelines.ingest import SOURCE_FAMILIES, CrosswalkError, SourceFormatError, run_source, slice_sample
 from pipelines.settings import Settings
+from pipelines.sql_files import query
 from pipelines.warehouse.engine import make_engine
+from pipelines.warehouse.frames import read_frame
 from pipelines.warehouse.schema import Area, IngestRun, Observation
+from pipelines.world import WORLD
 from tests.conftest import SAMPLE_DATA
 
 ILAB_XML = "world/government_response/ilab/raw_xml"
@@ -72,6 +75,13 @@ def test_brazil_area_belongs_to_the_brazil_study(tmp_path, backend_settings):
     # Brazil's row stays the Brazil study's; the world source only gives it the region it lacked
     assert _scalar(settings, select(Area.parent_id).where(Area.area_id == "BRA")) == "SDG.LAC"
     assert _scalar(settings, select(Area.level).where(Area.area_id == "SDG.LAC")) == "region"
+    # ... and it is a country of the world model like any other, with a name and a centroid
+    engine = make_engine(settings.warehouse_url)
+    with engine.connect() as conn:
+        countries = read_frame(conn, query("world_countries"), WORLD)
+    engine.dispose()
+    assert "BRA" in set(countries["area_id"]) and len(countries) == 249
+    assert not countries["area_id"].str.startswith("SDG.").any()
 
 
 def _ilab_root(tmp_path: Path, edit) -> Path:
