@@ -1,8 +1,9 @@
 """Run the project's Airflow DAGs from the command line, without importing Airflow here.
 
-Each DAG runs with ``airflow dags test`` in a subprocess — a real Airflow run (tasks, retries, XCom and
-asset events recorded in Airflow's metadata DB under ``$SDG87_HOME/airflow``) without a scheduler. Its log
-goes to ``$SDG87_HOME/logs/dags/<dag_id>.log``; on failure the error lines are shown.
+Each DAG runs with ``airflow dags test`` — a real Airflow run (tasks, retries, XCom and asset events
+recorded in Airflow's metadata DB under ``$SDG87_HOME/airflow``) without a scheduler — in one Airflow
+process shared by the DAGs of a command (:class:`AirflowSession`, ``dags/airflow_runner.py``). Each
+DAG's log goes to ``$SDG87_HOME/logs/dags/<dag_id>.log``; on failure the error lines are shown.
 
 Every Airflow process gets its paths from ``AIRFLOW__*`` variables built from the current ``SDG87_HOME``
 (:func:`airflow_env`), never from the absolute paths ``airflow.cfg`` was generated with, so a moved or
@@ -14,12 +15,12 @@ Stage order, for ``sdg87 run``: :data:`PIPELINE`.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -143,30 +144,100 @@ def error_excerpt(log_text: str, limit: int = 25) -> str:
     return "\n".join(lines[-limit:])
 
 
+class AirflowSession:
+    """One Airflow process (``dags/airflow_runner.py``) that runs DAGs one after another, started on
+    the first :meth:`run_dag` and stopped on :meth:`close` (a context manager). Each DAG is still a real
+    ``airflow dags test`` run with its own log under ``$SDG87_HOME/logs/dags``; only Airflow's start and
+    the project's imports are paid once. The process's own output between DAGs goes to
+    ``logs/dags/airflow-session.log``."""
+
+    def __init__(self, settings: Settings, task_retries: int | None = 0):
+        self.settings = settings
+        self.task_retries = task_retries
+        self.log_dir = settings.home / "logs" / "dags"
+        self._proc: subprocess.Popen | None = None
+        self._session_log = None
+
+    def __enter__(self) -> AirflowSession:
+        return self
+
+    @property
+    def pid(self) -> int | None:
+        """The Airflow process's id while it runs (None before the first DAG and after :meth:`close`)."""
+        return self._proc.pid if self._proc is not None else None
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _start(self) -> subprocess.Popen:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        self._session_log = (self.log_dir / "airflow-session.log").open("w", encoding="utf-8")
+        self._proc = subprocess.Popen(
+            [sys.executable, str(DAGS_FOLDER / "airflow_runner.py")],
+            env=airflow_env(self.settings, self.task_retries),
+            cwd=PROJECT_ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._session_log,
+            text=True,
+            bufsize=1,
+            preexec_fn=private_umask,
+        )
+        self._reply("the Airflow process did not start")
+        return self._proc
+
+    def _reply(self, what: str) -> dict:
+        line = self._proc.stdout.readline() if self._proc and self._proc.stdout else ""
+        if not line:
+            code = self._proc.wait() if self._proc else None
+            session = self.log_dir / "airflow-session.log"
+            text = session.read_text(encoding="utf-8", errors="replace") if session.exists() else ""
+            self.close()
+            raise DagRunFailed(f"{what} (exit {code}; log: {session}):\n{error_excerpt(text)}")
+        return json.loads(line)
+
+    def run_dag(self, dag_id: str, as_of: date | None = None) -> DagRunResult:
+        """Run one DAG to completion; raise :class:`DagRunFailed` if it fails (see :func:`run_dag`)."""
+        proc = self._proc or self._start()
+        log_path = self.log_dir / f"{dag_id}.log"
+        argv = ["dags", "test", dag_id, *([as_of.isoformat()] if as_of else [])]
+        assert proc.stdin is not None
+        proc.stdin.write(json.dumps({"argv": argv, "log": str(log_path)}) + "\n")
+        proc.stdin.flush()
+        reply = self._reply(f"DAG {dag_id}: the Airflow process ended during the run")
+        seconds = float(reply["seconds"])
+        text = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
+        if not reply["ok"] or "DagRun failed" in text:
+            raise DagRunFailed(
+                f"DAG {dag_id} failed after {seconds:.0f} s (log: {log_path}):\n{error_excerpt(text)}"
+            )
+        return DagRunResult(dag_id, seconds, log_path)
+
+    def close(self) -> None:
+        """End the Airflow process (it exits when its input closes) and wait for it."""
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            if proc.stdin and not proc.stdin.closed:
+                proc.stdin.close()
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            if proc.stdout:
+                proc.stdout.close()
+        if self._session_log is not None:
+            self._session_log.close()
+            self._session_log = None
+
+
 def run_dag(
     dag_id: str, settings: Settings, task_retries: int | None = 0, as_of: date | None = None
 ) -> DagRunResult:
-    """Run one DAG to completion with ``airflow dags test``; raise :class:`DagRunFailed` if it fails.
+    """Run one DAG to completion with ``airflow dags test`` in an Airflow process of its own; raise
+    :class:`DagRunFailed` if it fails. Several DAGs in a row: :class:`AirflowSession`.
 
     ``as_of`` becomes the run's logical date (midnight UTC), which its tasks pass down as the as-of date
     (``dags/sdg87_as_of.py``); None lets Airflow use the current time."""
-    log_dir = settings.home / "logs" / "dags"
-    log_dir.mkdir(parents=True, exist_ok=True)
-    log_path = log_dir / f"{dag_id}.log"
-    start = time.perf_counter()
-    with log_path.open("w", encoding="utf-8") as log:
-        proc = subprocess.run(
-            [_bin("airflow"), "dags", "test", dag_id, *([as_of.isoformat()] if as_of else [])],
-            env=airflow_env(settings, task_retries),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            check=False,
-            preexec_fn=private_umask,
-        )
-    seconds = time.perf_counter() - start
-    text = log_path.read_text(encoding="utf-8", errors="replace")
-    if proc.returncode != 0 or "DagRun failed" in text:
-        raise DagRunFailed(
-            f"DAG {dag_id} failed after {seconds:.0f} s (log: {log_path}):\n{error_excerpt(text)}"
-        )
-    return DagRunResult(dag_id, seconds, log_path)
+    with AirflowSession(settings, task_retries) as session:
+        return session.run_dag(dag_id, as_of)

@@ -10,7 +10,7 @@ import argparse
 import time
 from datetime import UTC, date, datetime
 
-from pipelines.orchestrate import PIPELINE, STAGES, ensure_airflow_db, run_dag
+from pipelines.orchestrate import PIPELINE, STAGES, AirflowSession, ensure_airflow_db
 from pipelines.settings import get_settings
 
 
@@ -112,15 +112,16 @@ def run_stages(dag_ids: list[str], settings, as_of: date, force: set[str] | None
     from pipelines.fingerprints import StageFingerprints
 
     stages = StageFingerprints(settings, as_of, force)
-    for dag_id in dag_ids:
-        print(f"  {dag_id:<16} ...", end="", flush=True)
-        if stages.unchanged(dag_id):
-            stages.mark_skipped(dag_id)
-            print(" skipped (inputs unchanged; --force redoes it)", flush=True)
-            continue
-        result = run_dag(dag_id, settings, as_of=as_of)
-        stages.record(dag_id, result.seconds)
-        print(f" ok ({result.seconds:.0f} s)", flush=True)
+    with AirflowSession(settings) as airflow:  # one Airflow process, started by the first DAG that runs
+        for dag_id in dag_ids:
+            print(f"  {dag_id:<16} ...", end="", flush=True)
+            if stages.unchanged(dag_id):
+                stages.mark_skipped(dag_id)
+                print(" skipped (inputs unchanged; --force redoes it)", flush=True)
+                continue
+            result = airflow.run_dag(dag_id, as_of=as_of)
+            stages.record(dag_id, result.seconds)
+            print(f" ok ({result.seconds:.0f} s)", flush=True)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
