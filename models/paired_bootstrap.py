@@ -12,18 +12,37 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import average_precision_score
 
 EPS = 1e-6
 
 
-def _log_loss(y: np.ndarray, p: np.ndarray) -> float:
-    p = np.clip(p, EPS, 1 - EPS)
-    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+class _Ranked:
+    """One model's scores of one year, sorted once (descending), so that the AUPR and log-loss of any
+    bootstrap resample are weighted sums over the sorted rows: a row drawn k times weighs k. Tied scores
+    form one threshold, as in ``sklearn.metrics.average_precision_score``, which gives the same value on
+    the resampled rows (to rounding). Sorting 5,570 rows once instead of in every replicate took the
+    comparison of a training run from about four minutes to seconds."""
 
+    def __init__(self, y: np.ndarray, p: np.ndarray):
+        self.order = np.argsort(-p, kind="stable")
+        ranked = p[self.order]
+        self.y = y[self.order]
+        self.ends = np.r_[np.flatnonzero(np.diff(ranked)), len(ranked) - 1]
+        q = np.clip(p, EPS, 1 - EPS)
+        self.loss = -(y * np.log(q) + (1 - y) * np.log(1 - q))  # per row, input order
 
-def _ap(y: np.ndarray, p: np.ndarray) -> float:
-    return float(average_precision_score(y, p)) if 0 < y.sum() < len(y) else np.nan
+    def aupr(self, weights: np.ndarray) -> float:
+        """Average precision with row ``weights`` (input order); NaN without both classes."""
+        w = weights[self.order]
+        tp = np.cumsum(w * self.y)[self.ends]
+        seen = np.cumsum(w)[self.ends]
+        if not 0 < tp[-1] < seen[-1]:
+            return np.nan
+        precision = np.divide(tp, seen, out=np.zeros_like(tp), where=seen > 0)
+        return float(np.sum(np.diff(tp, prepend=0.0) / tp[-1] * precision))
+
+    def log_loss(self, weights: np.ndarray) -> float:
+        return float(np.dot(weights, self.loss) / weights.sum())
 
 
 def paired_difference(
@@ -42,25 +61,26 @@ def paired_difference(
     ``years`` and ``gate`` (1.0 when ``aupr_lo > 0``).
     """
     rng = np.random.default_rng(seed)
-    groups = [
-        (
-            g["y"].to_numpy(dtype="float64"),
-            g[candidate].to_numpy(dtype="float64"),
-            g[reference].to_numpy("float64"),
+    groups = []
+    for _, g in preds.groupby("target_year", sort=True):
+        y = g["y"].to_numpy(dtype="float64")
+        groups.append(
+            (_Ranked(y, g[candidate].to_numpy("float64")), _Ranked(y, g[reference].to_numpy("float64")))
         )
-        for _, g in preds.groupby("target_year", sort=True)
-    ]
 
-    def stats(rows_per_year) -> tuple[float, float]:
+    def stats(weights_per_year) -> tuple[float, float]:
         da, dl = [], []
-        for (y, pc, pr), rows in zip(groups, rows_per_year, strict=True):
-            yy, cc, rr = y[rows], pc[rows], pr[rows]
-            da.append(_ap(yy, cc) - _ap(yy, rr))
-            dl.append(_log_loss(yy, rr) - _log_loss(yy, cc))
+        for (cand, ref), w in zip(groups, weights_per_year, strict=True):
+            da.append(cand.aupr(w) - ref.aupr(w))
+            dl.append(ref.log_loss(w) - cand.log_loss(w))
         return float(np.nanmean(da)), float(np.mean(dl))
 
-    point = stats([np.arange(len(g[0])) for g in groups])
-    draws = np.array([stats([rng.integers(0, len(g[0]), len(g[0])) for g in groups]) for _ in range(n_boot)])
+    def resample(n: int) -> np.ndarray:
+        return np.bincount(rng.integers(0, n, n), minlength=n).astype("float64")
+
+    sizes = [len(cand.y) for cand, _ in groups]
+    point = stats([np.ones(n) for n in sizes])
+    draws = np.array([stats([resample(n) for n in sizes]) for _ in range(n_boot)])
     lo = np.nanquantile(draws, alpha / 2, axis=0)
     hi = np.nanquantile(draws, 1 - alpha / 2, axis=0)
     return {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from sklearn.linear_model import LogisticRegression
 
 from models.calibration import expit, refit_intercept
@@ -180,3 +181,24 @@ def test_rule_on_few_rows_is_the_logistic_line():
     np.testing.assert_allclose(
         rule.predict_proba(frame)[:, 1], line.predict_proba(score.reshape(-1, 1))[:, 1], rtol=1e-4
     )
+
+
+def test_a_resample_weighs_its_rows_the_same_as_scikit_learn_scores_the_resampled_rows():
+    from sklearn.metrics import average_precision_score
+
+    from models.paired_bootstrap import _Ranked
+
+    rng = np.random.default_rng(4)  # SYNTHETIC: rare events, scores rounded to make many ties
+    for _ in range(100):
+        y = (rng.random(400) < 0.04).astype(float)
+        p = np.round(rng.random(400), 2)
+        rows = rng.integers(0, 400, 400)
+        ranked = _Ranked(y, p)
+        w = np.bincount(rows, minlength=400).astype(float)
+        if 0 < y[rows].sum() < 400:
+            assert ranked.aupr(w) == pytest.approx(average_precision_score(y[rows], p[rows]), abs=1e-12)
+        else:
+            assert np.isnan(ranked.aupr(w))
+        clipped = np.clip(p[rows], 1e-6, 1 - 1e-6)
+        loss = -np.mean(y[rows] * np.log(clipped) + (1 - y[rows]) * np.log(1 - clipped))
+        assert ranked.log_loss(w) == pytest.approx(loss, abs=1e-12)
