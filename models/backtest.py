@@ -3,8 +3,9 @@
 Frames: ``panel`` is the wide feature table, one row per (``area_id``, feature ``year``), where a row of
 year ``F`` draws on data before ``F``; ``labels`` is one row per (``area_id``, label ``year``) with ``y``
 0/1. A recipe is ``name -> factory()`` of an object with ``fit(frame, y)`` and ``predict_proba(frame)``
-(P(event), shape (n,) or (n, 2)); models that also have ``interval(frame)`` get their interval coverage
-checked. Recipes own their seeds, so the backtest is deterministic.
+(P(event), shape (n,) or (n, 2)); models that also have ``interval(frame)`` and ``draws(frame)`` get
+their interval coverage checked (``models.intervals``). Recipes own their seeds, so the backtest is
+deterministic.
 """
 
 from __future__ import annotations
@@ -76,8 +77,8 @@ def run_window(
         p = probabilities(model, test)
         lo, hi = model.interval(test) if hasattr(model, "interval") else (p, p)
         row = {**head, "model": name, **evaluate(test["y"], p)}
-        if hasattr(model, "interval") and getattr(model, "n_bootstrap", 0):
-            row.update(interval_coverage(test["y"], p, lo, hi))
+        if hasattr(model, "draws"):
+            row.update(interval_coverage(test["y"], p, lo, hi, model.draws(test)))
         rows.append(row)
         preds.append(
             pd.DataFrame(

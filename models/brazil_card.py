@@ -42,16 +42,7 @@ def backtest_markdown(table: pd.DataFrame, metric: str = "aupr") -> str:
 def model_card(table: pd.DataFrame, latest, family: str, choice: str, config) -> str:
     """The card's Markdown text."""
     features = "\n".join(f"- `{n}`: {FEATURE_LABELS[n]}" for n in MODEL_FEATURES)
-    coverage = (
-        table.loc[table["model"] == family, ["coverage", "interval_width"]].mean()
-        if "coverage" in table
-        else None
-    )
-    cover_text = (
-        f"mean group coverage {coverage['coverage']:.2f} at a nominal 0.90, mean width {coverage['interval_width']:.4f}"
-        if coverage is not None
-        else "not measured"
-    )
+    cover_text = _coverage_text(table, family)
     return f"""# Brazil forced-labour risk model (municipality-year)
 
 Registered model: **{LABELS[family]}**. {choice}.
@@ -94,11 +85,28 @@ AUPR's no-skill level is the year's base rate (about 1-2 %). With about a hundre
 differences of a few AUPR points are within noise.
 
 ## Calibration and uncertainty
-Platt scaling of the log-odds, fitted on out-of-fold predictions within the training window. The
-interval [p_lo, p_hi] is the 5-95 % range over bootstrap refits (training-sample uncertainty); checked by
-group coverage in the backtest: {cover_text}. Coverage below the nominal level means the interval
-understates the uncertainty: read it as a lower bound (it ignores changes in inspection effort).
+Platt scaling of the log-odds, fitted on out-of-fold predictions within the training window; the
+intercept is then matched to the last training year's event rate. The interval [p_lo, p_hi] is the
+5-95 % range of the model's probability draws: refits on bootstrap samples of municipalities, each with a
+shift of the year's base rate as large as its recent year-to-year changes (the base rate moves with
+inspection effort and the list's coverage). Checked in the backtest against the outcomes, binomial noise
+included (a group of municipalities of similar p is covered when its count of events lies in its
+predictive range): {cover_text}. Groups of one year share that year's level, so a year where the level
+was forecast well covers all its groups: read coverage across years, not groups.
 
 ## Features (inputs from before the target year)
 {features}
 """
+
+
+def _coverage_text(table: pd.DataFrame, family: str) -> str:
+    """Mean group coverage and interval width of ``family`` over the retrospective windows, per horizon."""
+    if "coverage" not in table:
+        return "not measured"
+    rows = table.loc[(table["model"] == family) & (table["label_basis"] == "latest_edition")]
+    parts = [
+        f"h = {h}: coverage {part['coverage'].mean():.2f} at a nominal 0.90, mean width "
+        f"{part['interval_width'].mean():.4f} over {part['target_year'].nunique()} years"
+        for h, part in rows.dropna(subset=["coverage"]).groupby("horizon")
+    ]
+    return "; ".join(parts) or "not measured"

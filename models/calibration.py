@@ -4,6 +4,9 @@ A model's margin ``m`` (log-odds) becomes ``a * m + b``. Because the map is line
 explanations stay additive: every contribution is multiplied by ``a`` and the expected value becomes
 ``a * e + b``. Folds are whole label years (no year is calibrated by a model that saw it), so nothing
 outside the training window is used.
+
+The base rate moves from year to year (list coverage, inspection effort): :func:`refit_intercept` matches
+the last training year's rate and :func:`level_spread` says how far the next years' rate may be from it.
 """
 
 from __future__ import annotations
@@ -75,3 +78,22 @@ def refit_intercept(margin, rate: float, iterations: int = 50) -> float:
             break
         d -= gap / slope
     return float(d)
+
+
+LEVEL_HALF_LIFE = 2.0  # years: a change of the base rate this long ago counts half as much as the latest
+
+
+def level_spread(rates, horizon: int = 1, half_life: float = LEVEL_HALF_LIFE) -> float:
+    """How far, in log-odds, the event rate ``horizon`` years ahead may be from the latest year's: the
+    root mean square of the year-to-year changes of the logit rate (the error of "same as the last year"),
+    the changes weighted by recency with ``half_life`` in years (an exponentially weighted volatility: the
+    early years of a register that is still filling in move far more than the years since, and should
+    fade), times ``sqrt(horizon)`` (a random walk's spread grows with the square root of the steps).
+    ``rates``: event rate per consecutive year, oldest first; years with rate 0 or 1 are left out. 0 with
+    fewer than two usable years (nothing to measure the change on)."""
+    m = logit(np.asarray([r for r in rates if 0.0 < r < 1.0], dtype="float64"))
+    steps = np.diff(m)
+    if len(steps) == 0:
+        return 0.0
+    weights = 0.5 ** (np.arange(len(steps))[::-1] / half_life)
+    return float(np.sqrt(np.average(steps**2, weights=weights)) * np.sqrt(max(int(horizon), 1)))

@@ -8,13 +8,13 @@ retrospective (``latest_edition``) windows are summarised: they cover every eval
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 from sklearn.metrics import average_precision_score, roc_auc_score
 
-from models.calibration import logit
+from models.calibration import level_spread
 from models.count_intervals import state_count_intervals
 from models.paired_bootstrap import paired_difference
 
@@ -71,27 +71,19 @@ def calibration_by_year(preds: pd.DataFrame, model: str) -> pd.DataFrame:
     return table
 
 
-def level_sd(rates: Sequence[float]) -> float:
-    """Spread of the base rate from one year to the next: standard deviation of the consecutive changes of
-    its log-odds (0 with fewer than two changes)."""
-    m = logit(np.asarray([r for r in rates if 0 < r < 1], dtype="float64"))
-    steps = np.diff(m)
-    return float(np.std(steps, ddof=1)) if len(steps) >= 2 else 0.0
-
-
 def count_coverage(
     preds: pd.DataFrame, model: str, rates: Mapping[int, float], alpha: float = 0.1, seed: int = 0
 ) -> pd.DataFrame:
     """Per (``horizon``, ``target_year``): the national expected count, its interval and the realised
     count, ``national_covered``, and ``state_coverage`` (share of states whose realised count lies in
     their interval). ``rates``: realised event rate per label year; a window uses the years up to its
-    origin for the base-rate spread (:func:`level_sd`)."""
+    origin for the base-rate spread at its horizon (:func:`models.calibration.level_spread`)."""
     rows = retrospective(preds)
     rows = rows.loc[rows["model"] == model]
     out = []
     for (h, year), part in rows.groupby(["horizon", "target_year"], sort=True):
         origin = int(year) - int(h)
-        sd = level_sd([rates[y] for y in sorted(rates) if y <= origin])
+        sd = level_spread([rates[y] for y in sorted(rates) if y <= origin], int(h))
         table = state_count_intervals(part[["area_id", "p", "y"]], sd, alpha, seed)
         nat = table.loc[table["state"] == "BRA"].iloc[0]
         states = table.loc[table["state"] != "BRA"]

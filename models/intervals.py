@@ -1,9 +1,12 @@
-"""Checking per-area probability intervals against 0/1 outcomes.
+"""Checking per-area probability intervals against 0/1 outcomes, with the outcome's binomial noise.
 
 A single 0/1 outcome cannot fall "inside" a probability interval, so coverage is checked on groups: the
-areas are cut into ``bins`` equal-count groups by ``p``, and a group is covered when its observed event
-rate lies within its mean ``[p_lo, p_hi]``. ``interval_coverage`` is the share of covered groups (the
-nominal level is the interval's, e.g. 0.9), plus the mean interval width.
+areas are cut into ``bins`` equal-count groups by ``p``. For each group the model's probability draws
+(``RiskModel.draws``: plausible probabilities per area, shape (draws, areas)) give a predictive
+distribution of the group's number of events — each draw's probabilities, then a Bernoulli outcome per
+area — and the group is covered when its observed count lies within that distribution's ``alpha/2`` and
+``1 - alpha/2`` quantiles. An interval that only knew the model's sampling error (not the year's level,
+not the coin flips) fails this check; one that means what it says covers about ``1 - alpha`` of the groups.
 """
 
 from __future__ import annotations
@@ -13,16 +16,26 @@ import numpy as np
 COVERAGE_BINS = 10
 
 
-def interval_coverage(y, p, p_lo, p_hi, bins: int = COVERAGE_BINS) -> dict[str, float]:
-    """``coverage`` (share of equal-count ``p`` groups whose event rate is inside their mean interval)
-    and ``interval_width`` (mean ``p_hi - p_lo``). NaN for empty input."""
+def interval_coverage(
+    y, p, p_lo, p_hi, draws, bins: int = COVERAGE_BINS, alpha: float = 0.1, seed: int = 0
+) -> dict[str, float]:
+    """``coverage`` (share of equal-count ``p`` groups whose observed event count lies inside their
+    predictive interval, see module doc) and ``interval_width`` (mean ``p_hi - p_lo``, probability).
+    ``draws``: shape (n_draws, len(y)). NaN for empty input."""
     y, p = np.asarray(y, dtype="float64"), np.asarray(p, dtype="float64")
     lo, hi = np.asarray(p_lo, dtype="float64"), np.asarray(p_hi, dtype="float64")
+    draws = np.asarray(draws, dtype="float64")
     if len(y) == 0:
         return {"coverage": float("nan"), "interval_width": float("nan")}
     if np.any(lo > p + 1e-12) or np.any(hi < p - 1e-12):
         raise ValueError("intervals must contain p")
+    if draws.ndim != 2 or draws.shape[1] != len(y):
+        raise ValueError(f"draws must have shape (n_draws, {len(y)}), got {draws.shape}")
+    rng = np.random.default_rng(seed)
     order = np.argsort(p, kind="stable")
-    groups = np.array_split(order, min(bins, len(y)))
-    covered = [lo[g].mean() - 1e-12 <= y[g].mean() <= hi[g].mean() + 1e-12 for g in groups]
+    covered = []
+    for group in np.array_split(order, min(bins, len(y))):
+        counts = (rng.random((draws.shape[0], len(group))) < draws[:, group]).sum(axis=1)
+        q_lo, q_hi = np.quantile(counts, [alpha / 2, 1 - alpha / 2])
+        covered.append(q_lo <= y[group].sum() <= q_hi)
     return {"coverage": float(np.mean(covered)), "interval_width": float(np.mean(hi - lo))}

@@ -6,9 +6,16 @@ interval and signed drivers in log-odds.
 ``rule_blend`` (the log-odds the rank score adds, shared by its parts) or one of the rate baselines (their log-odds
 above the training base rate, attributed to their input), so the best model can always be registered. Both are calibrated by Platt scaling of the
 log-odds margin fitted on out-of-fold predictions of the training window (``models.calibration``), and
-carry ``n_bootstrap`` refits on seeded bootstrap resamples of the training rows: ``interval`` returns their
-``alpha/2`` and ``1 - alpha/2`` quantiles of calibrated ``p`` (uncertainty from the training sample, not
-from the outcome, which is 0/1). Input: the wide feature frame with a ``year`` column (label year) at fit.
+carry ``n_bootstrap`` refits on seeded bootstrap resamples of the training municipalities (all label years
+of a drawn municipality together).
+
+Uncertainty: ``draws`` gives plausible probabilities for each row — a bootstrap refit picked at random plus
+a log-odds shift common to every area, drawn from N(0, ``level_spread_``), the spread of the base rate
+``h`` years after the last training year (``models.calibration.level_spread`` on the training years'
+rates). ``interval`` returns their ``alpha/2`` and ``1 - alpha/2`` quantiles: the uncertainty of the
+probability from the training sample and from the year's level, not from the 0/1 outcome
+(``models.intervals`` checks them with the outcome's binomial noise). Input: the wide feature frame with a
+``year`` column (label year) at fit, and ``feature_year`` when the horizon is not 1.
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ from models.baselines import (
     PopulationRateBaseline,
     logistic_baseline,
 )
-from models.calibration import expit, fit_platt, logit, out_of_fold_margin, refit_intercept
+from models.calibration import expit, fit_platt, level_spread, logit, out_of_fold_margin, refit_intercept
 from models.effort import EFFORT_FEATURES, effort_logistic
 from models.lightgbm_model import make_classifier
 from models.rule import RULE_INPUTS, PastEventsPopulationRule, input_ranks
@@ -57,6 +64,8 @@ FAMILIES = ("lightgbm", "logistic", "effort_logistic", "rule_blend", "rule", *BA
 
 class RiskModel:
     """Fit with :meth:`fit`; learned state ends in ``_``. Deterministic for a given ``random_state``."""
+
+    n_draws = 400  # probability draws behind ``interval`` and the coverage checks
 
     def __init__(
         self,
@@ -138,10 +147,13 @@ class RiskModel:
             a, b = self.platt_
             margin = a * self._margin(self.estimator_, X.loc[last]) + b
             self.shift_ = refit_intercept(margin, float(y[last].mean()))
+        self.level_spread_ = _level_spread(frame, y)
         rng = np.random.default_rng(self.random_state)
         self.bootstrap_ = []
+        clusters = _cluster_rows(frame)
         for b in range(self.n_bootstrap):
-            rows = rng.integers(0, len(y), len(y))
+            picked = rng.integers(0, len(clusters), len(clusters))
+            rows = np.concatenate([clusters[i] for i in picked]) if len(clusters) else np.array([], int)
             if y[rows].sum() == 0:
                 continue
             self.bootstrap_.append(self._estimator(self.random_state + 1 + b).fit(X.iloc[rows], y[rows]))
@@ -155,13 +167,26 @@ class RiskModel:
         """Calibrated P(event) per row, shape (n,)."""
         return self._calibrated(self._margin(self.estimator_, self._inputs(frame)))
 
-    def interval(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-        """``(p_lo, p_hi)``: bootstrap quantiles, widened to contain ``p``; ``(p, p)`` without bootstrap."""
-        p = self.predict_proba(frame)
-        if not self.bootstrap_:
-            return p, p
+    def draws(self, frame: pd.DataFrame) -> np.ndarray:
+        """Plausible calibrated probabilities, shape (:attr:`n_draws`, n): each draw is one fit (the model
+        or a bootstrap refit, picked at random) with one level shift for every row (see module doc).
+        Seeded by ``random_state``; every row equals ``predict_proba`` when there is neither bootstrap nor
+        level spread."""
         X = self._inputs(frame)
-        draws = np.vstack([self._calibrated(self._margin(est, X)) for est in self.bootstrap_])
+        fits = [self.estimator_, *self.bootstrap_]
+        margins = np.vstack([self._margin(est, X) for est in fits])
+        rng = np.random.default_rng(self.random_state + 7919)
+        pick = rng.integers(0, len(fits), self.n_draws)
+        shift = rng.normal(0.0, getattr(self, "level_spread_", 0.0), self.n_draws)
+        return self._calibrated(margins[pick] + shift[:, None] / self.platt_[0])
+
+    def interval(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """``(p_lo, p_hi)``: the ``alpha/2`` and ``1 - alpha/2`` quantiles of :meth:`draws`, widened to
+        contain ``p``; ``(p, p)`` when there is neither bootstrap nor level spread."""
+        p = self.predict_proba(frame)
+        if not self.bootstrap_ and not getattr(self, "level_spread_", 0.0):
+            return p, p
+        draws = self.draws(frame)
         lo = np.quantile(draws, self.alpha / 2, axis=0)
         hi = np.quantile(draws, 1 - self.alpha / 2, axis=0)
         return np.minimum(lo, p), np.maximum(hi, p)
@@ -187,6 +212,27 @@ class RiskModel:
         out = out * a
         out["expected_value"] = out["expected_value"] + b + getattr(self, "shift_", 0.0)
         return out
+
+
+def _level_spread(frame: pd.DataFrame, y: np.ndarray) -> float:
+    """:func:`models.calibration.level_spread` of the training label years' event rates, at the
+    horizon the rows were built for (label year − feature year + 1; 1 without ``feature_year``)."""
+    if "year" not in frame.columns or not len(y):
+        return 0.0
+    years = frame["year"].to_numpy()
+    rates = pd.Series(y, dtype="float64").groupby(years).mean().sort_index()
+    horizon = int((frame["year"] - frame["feature_year"]).iloc[0]) + 1 if "feature_year" in frame else 1
+    return level_spread(rates.to_list(), horizon)
+
+
+def _cluster_rows(frame: pd.DataFrame) -> list[np.ndarray]:
+    """Row positions per municipality (``area_id``), the unit a bootstrap resamples; one row each
+    without ``area_id``."""
+    if "area_id" not in frame.columns:
+        return [np.array([i]) for i in range(len(frame))]
+    codes = pd.factorize(frame["area_id"])[0]
+    order = np.argsort(codes, kind="stable")
+    return np.split(order, np.flatnonzero(np.diff(codes[order])) + 1)
 
 
 def _rule_contributions(rule: PastEventsPopulationRule, X: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

@@ -169,5 +169,8 @@ class NestedSelection:
     def interval(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         return self.model_.interval(frame)
 
+    def draws(self, frame: pd.DataFrame) -> np.ndarray:
+        return self.model_.draws(frame)
+
     def contributions(self, frame: pd.DataFrame) -> pd.DataFrame:
         return self.model_.contributions(frame)

@@ -15,7 +15,7 @@ import mlflow
 import numpy as np
 import pandas as pd
 
-from models.comparison import calibration_by_year, compare_to_reference, count_coverage, level_sd
+from models.comparison import calibration_by_year, compare_to_reference, count_coverage
 from models.count_intervals import state_count_intervals
 from models.recipes import REFERENCE
 
@@ -85,8 +85,7 @@ def log_comparison(comparison: Comparison, family: str, model, latest) -> None:
         metrics[f"count_h{h}_state_coverage"] = float(part["state_coverage"].mean())
     scored = latest.panel.loc[latest.panel["year"] == latest.last + 1]
     scores = pd.DataFrame({"area_id": scored["area_id"].to_numpy(), "p": model.predict_proba(scored)})
-    sd = level_sd([comparison.rates[y] for y in sorted(comparison.rates)])
-    states = state_count_intervals(scores, sd)
+    states = state_count_intervals(scores, model.level_spread_)
     mlflow.log_text(states.to_csv(index=False), f"comparison/state_counts_{latest.last + 1}.csv")
     national = states.loc[states["state"] == "BRA"].iloc[0]
     metrics.update(

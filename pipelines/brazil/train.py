@@ -43,7 +43,7 @@ from pipelines.warehouse.engine import warehouse_engine
 __all__ = ["promote_brazil", "run_backtest", "train_brazil"]
 
 HORIZON = 1
-BACKTEST_BOOTSTRAP = 4  # refits per backtest window where coverage is checked
+BACKTEST_BOOTSTRAP = 4  # bootstrap refits per gate-horizon retrospective window (models.intervals)
 
 
 def run_backtest(
@@ -72,8 +72,8 @@ def run_backtest(
         return window_frames(window, known.panel, known.labels, latest.labels)
 
     def lineup(window: BacktestWindow):
-        # Interval coverage is checked where the gate looks (retrospective, gate horizon); other windows
-        # skip the bootstrap refits to keep training within a couple of minutes.
+        # Bootstrap refits enter the intervals where the gate looks (retrospective, gate horizon); other
+        # windows' intervals carry the base rate's spread only, to keep training within a couple of minutes.
         checked = window.label_basis == "latest_edition" and window.horizon == config.gate_horizon
         return model_lineup(MODEL_FEATURES, seed, n_bootstrap if checked else 0, fits)
 

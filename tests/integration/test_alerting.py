@@ -69,7 +69,7 @@ def test_send_alerts_delivers_one_message_per_subscription_with_areas(settings, 
     text = pa.get_body(("plain",)).get_content()
     assert text.index("Abaetetuba") < text.index("Abel Figueiredo")
     assert "42% (90 % model interval 21% to 63%)" in text and "Acará" not in text
-    assert "contains the observed rate less often than 90 %" in text
+    assert "inside their range at least 90 % of the time" in text
     assert text.count("Alert reference (for the CSV and feedback import): ") == 2
     assert text.count("Record what was done: http://127.0.0.1:8087/feedback?token=") == 2
     assert pa["List-Unsubscribe"].startswith("<http://127.0.0.1:8087/unsubscribe?token=")

@@ -126,7 +126,7 @@ def test_a_past_target_year_is_explained_and_the_interval_named():
     )
     assert "2024 is the latest year the model can be checked against" in past.text
     assert "41% (90 % model interval 30% to 55%)" in past.text
-    assert "contains the observed rate less often than 90 %" in past.text
+    assert "inside their range at least 90 % of the time" in past.text
     current = render_alert_email(
         _items(1), AREAS, scope_area_id="BRA.MA", unsubscribe_url="u", today=date(2024, 3, 1)
     )

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models.calibration import expit, fit_platt, logit, out_of_fold_margin
+from models.calibration import expit, fit_platt, level_spread, logit, out_of_fold_margin
 from models.recipes import choose_champion, model_lineup
 from models.risk_model import RiskModel
 
@@ -27,6 +27,7 @@ def data() -> pd.DataFrame:
             "x_noise": rng.normal(size=n),
             "x_missing": np.where(rng.uniform(size=n) < 0.3, np.nan, rng.normal(size=n)),
             "year": np.repeat([2019, 2020, 2021, 2022], n // 4),
+            "area_id": np.tile([f"BRA.{1100000 + i}" for i in range(n // 4)], 4),
         }
     )
     frame["y"] = (rng.uniform(size=n) < expit(2 * frame["x_signal"] - 3)).astype(int)
@@ -65,6 +66,35 @@ def test_one_training_year_skips_calibration_and_no_bootstrap_gives_a_point(data
     assert model.platt_ == (1.0, 0.0)
     lo, hi = model.interval(one)
     assert np.array_equal(lo, hi)
+
+
+def test_draws_carry_the_level_spread_of_the_training_years(data):
+    model = RiskModel("logistic", FEATURES, random_state=2, n_bootstrap=3).fit(data, data["y"])
+    rates = data.groupby("year")["y"].mean().sort_index().to_list()
+    assert model.level_spread_ == pytest.approx(level_spread(rates)) and model.level_spread_ > 0
+    draws = model.draws(data.head(200))
+    assert draws.shape == (RiskModel.n_draws, 200) and ((draws > 0) & (draws < 1)).all()
+    assert np.array_equal(draws, model.draws(data.head(200)))  # seeded
+    # without bootstrap a draw is one level shift, the same for every area
+    flat = RiskModel("logistic", FEATURES, random_state=2).fit(data, data["y"])
+    shift = logit(flat.draws(data.head(200))) - logit(flat.predict_proba(data.head(200)))
+    assert np.allclose(shift, shift[:, :1], atol=1e-9)
+    assert shift[:, 0].std() == pytest.approx(flat.level_spread_, rel=0.15)
+    lo, hi = model.interval(data.head(200))
+    assert np.allclose(lo, np.minimum(np.quantile(draws, 0.05, axis=0), model.predict_proba(data.head(200))))
+    # two years ahead the level may have moved further
+    later = data.assign(feature_year=data["year"] - 1)
+    far = RiskModel("logistic", FEATURES, random_state=2).fit(later, later["y"])
+    assert far.level_spread_ == pytest.approx(np.sqrt(2) * model.level_spread_)
+
+
+def test_bootstrap_draws_whole_municipalities(data):
+    from models.risk_model import _cluster_rows
+
+    clusters = _cluster_rows(data)
+    assert len(clusters) == data["area_id"].nunique()
+    assert all(data["area_id"].iloc[c].nunique() == 1 for c in clusters)
+    assert sorted(np.concatenate(clusters)) == list(range(len(data)))
 
 
 def test_unknown_family_fails(data):

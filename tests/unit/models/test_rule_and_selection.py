@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
 
-from models.calibration import expit, refit_intercept
+from models.calibration import expit, level_spread, logit, refit_intercept
 from models.count_intervals import count_interval, state_count_intervals
 from models.effort import EFFORT_FEATURES
 from models.paired_bootstrap import paired_difference
@@ -106,6 +106,21 @@ def test_intercept_refit_matches_the_rate():
     d = refit_intercept(margin, 0.05)
     assert abs(expit(margin + d).mean() - 0.05) < 1e-8
     assert refit_intercept(margin, 0.0) == 0.0
+
+
+def test_level_spread_is_the_error_of_last_years_rate():
+    rates = [0.01, 0.02, 0.01]
+    steps = np.diff(logit(rates))
+    # the latest change weighs 1, the one before 2**-0.5 (half-life 2 years)
+    assert level_spread(rates) == pytest.approx(np.sqrt(np.average(steps**2, weights=[2**-0.5, 1.0])))
+    assert level_spread(rates, half_life=1e9) == pytest.approx(np.sqrt(np.mean(steps**2)))
+    # an old jump of a register filling in fades; a recent one does not
+    assert level_spread([0.001, 0.01, 0.0101, 0.0102, 0.0103]) < level_spread([0.0101, 0.0102, 0.0103, 0.001])
+    assert level_spread(rates, horizon=2) == pytest.approx(np.sqrt(2) * level_spread(rates))
+    assert level_spread([0.01, 0.0, 0.02]) == pytest.approx(
+        abs(np.diff(logit([0.01, 0.02]))[0])
+    )  # 0 left out
+    assert level_spread([0.01]) == 0.0 and level_spread([]) == 0.0
 
 
 def test_count_interval_covers_binomial_outcomes_at_its_level():
