@@ -66,9 +66,11 @@ def run_name(study: str, horizon: int, train_years: str, family: str) -> str:
 
 def model_fingerprint(model: RiskModel, scored: pd.DataFrame, identity: dict) -> str:
     """A 16-hex-digit hash of what makes two registered models the same: ``identity`` (parameters, label
-    vintage, feature-set hash; JSON-serialisable) and the model's probabilities for ``scored`` rounded to
-    10 decimals. An identical re-run on identical data gives the same fingerprint."""
-    p = np.round(np.asarray(model.predict_proba(scored), dtype=float), 10)
+    vintage, feature-set hash; JSON-serialisable) and the model's probabilities and interval bounds for
+    ``scored`` rounded to 10 decimals. An identical re-run on identical data gives the same fingerprint;
+    a model whose intervals changed is a new version."""
+    lo, hi = model.interval(scored)
+    p = np.round(np.vstack([model.predict_proba(scored), lo, hi]).astype(float), 10)
     payload = json.dumps(identity, sort_keys=True, default=str).encode("utf-8") + p.tobytes()
     return hashlib.sha256(payload).hexdigest()[:16]
 
