@@ -105,9 +105,11 @@ def stop_groups(procs: dict[str, subprocess.Popen], grace_s: float = 20.0) -> di
 
     SIGTERM to every group at once, up to ``grace_s`` seconds (shared) for each group to empty, then
     SIGKILL to the groups still holding a process: members that ignore SIGTERM, or that outlive their
-    leader, go too. A second Ctrl-C during the stop is ignored, so it cannot leave members behind."""
+    leader, go too. A second Ctrl-C or a SIGTERM during the stop is ignored, so it cannot leave members
+    behind."""
     main_thread = threading.current_thread() is threading.main_thread()  # signals: main thread only
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main_thread else None
+    stopping = (signal.SIGINT, signal.SIGTERM)
+    previous = {s: signal.signal(s, signal.SIG_IGN) for s in stopping} if main_thread else {}
     try:
         for proc in procs.values():
             _signal_group(proc.pid, signal.SIGTERM)
@@ -121,8 +123,8 @@ def stop_groups(procs: dict[str, subprocess.Popen], grace_s: float = 20.0) -> di
             proc.wait()
         return how
     finally:
-        if main_thread:
-            signal.signal(signal.SIGINT, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _signal_group(pgid: int, sig: int) -> None:

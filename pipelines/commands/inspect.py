@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 
@@ -158,9 +159,22 @@ def _mlflow_ui(settings, port: int) -> int:
     return code
 
 
+def _stop_on_signals() -> None:
+    """Ctrl-C (SIGINT) and SIGTERM (``kill``, a service manager) both stop the UI and everything it
+    started, whatever the process inherited: a shell's background job starts with SIGINT ignored, and
+    the default SIGTERM would end this process alone and leave the components' process groups running."""
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def cmd_ui(args: argparse.Namespace) -> int:
     settings = get_settings()
     settings.ensure_dirs()
+    _stop_on_signals()
     if args.which == "airflow":
         return _airflow_ui(settings, args.port or 8080)
     return _mlflow_ui(settings, args.port or 5000)

@@ -1,6 +1,7 @@
-"""``sdg87 ui mlflow`` (what ``make mlflow-ui`` runs) stops its whole tree on one Ctrl-C: the real MLflow UI
-on loopback (uvicorn and its workers, the job runner and its Huey consumers), a real SIGINT, the process
-table read from ``/proc``."""
+"""``sdg87 ui mlflow`` (what ``make mlflow-ui`` runs) stops its whole tree on one Ctrl-C, also when it was
+started as a shell's background job (SIGINT ignored on entry), and on a SIGTERM: the real MLflow UI on
+loopback (uvicorn and its workers, the job runner and its Huey consumers), real signals, the process table
+read from ``/proc``."""
 
 from __future__ import annotations
 
@@ -88,15 +89,32 @@ def _port_free(port: int) -> bool:
     return True
 
 
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # what a non-interactive shell gives a job started with `&`
+
+
+def _ctrl_c(pid: int) -> None:
+    os.killpg(pid, signal.SIGINT)  # a terminal sends it to its foreground process group, which `sdg87` leads
+
+
+def _kill(pid: int) -> None:
+    os.kill(pid, signal.SIGTERM)  # `kill <pid>` or a service manager: to the process alone
+
+
 @pytest.mark.slow
-def test_one_sigint_stops_the_ui_and_all_its_workers(settings, tmp_path):
+@pytest.mark.parametrize(
+    ("start", "stop"),
+    [(None, _ctrl_c), (_ignore_sigint, _ctrl_c), (None, _kill)],
+    ids=["ctrl-c", "ctrl-c-in-background-job", "sigterm"],
+)
+def test_one_sigint_stops_the_ui_and_all_its_workers(settings, tmp_path, start, stop):
     port = free_port()
     env = {**os.environ, "SDG87_HOME": str(settings.home), "PYTHONUNBUFFERED": "1"}
     out_path, err_path = tmp_path / "ui.out", tmp_path / "ui.err"
     with out_path.open("w") as out, err_path.open("w") as err:  # files: MLflow logs more than a pipe holds
         ui = subprocess.Popen(
             [sys.executable, "-m", "pipelines.cli", "ui", "mlflow", "--port", str(port)],
-            env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL, start_new_session=True,
+            env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=start,
         )  # fmt: skip
     try:
         deadline = time.monotonic() + READY_S
@@ -112,8 +130,7 @@ def test_one_sigint_stops_the_ui_and_all_its_workers(settings, tmp_path):
         assert len(tree) >= 3  # mlflow, the uvicorn supervisor and at least one worker
         groups = {int(f[2]) for p in tree if (f := _stat_fields(p))}
         sessions = {ui.pid} | {int(f[3]) for p in tree if (f := _stat_fields(p))}
-        # One Ctrl-C: a terminal sends it to its foreground process group, which `sdg87` leads here.
-        os.killpg(ui.pid, signal.SIGINT)
+        stop(ui.pid)  # one signal
         ui.wait(timeout=STOP_S)
     finally:
         if ui.poll() is None:
