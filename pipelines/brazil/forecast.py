@@ -7,10 +7,15 @@ Training label years stop at the origin: a year with no published edition coveri
 "no event".
 The recipe of the current champion's family (LightGBM or logistic; LightGBM when no champion exists) is
 refitted on those inputs, so nothing after ``D`` leaks in. Read-only: nothing is written to the warehouse.
+
+Besides one row per municipality, a forecast gives the figure a programme budgets for: the number of
+municipalities with an event per state and nationally, with its 90 % predictive interval
+(``models.count_intervals``, with the refitted model's level spread).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -18,6 +23,7 @@ import pandas as pd
 
 from features.catalog import FEATURE_LABELS
 from features.training_inputs import as_published_inputs
+from models.count_intervals import state_count_intervals
 from models.drivers import top_drivers
 from models.risk import risk_class
 from models.risk_fit import N_BOOTSTRAP, fit_risk_model
@@ -27,6 +33,17 @@ from pipelines.settings import Settings, get_settings
 from pipelines.warehouse.engine import warehouse_engine
 
 FORECAST_COLUMNS = ["area_id", "period", "p", "p_lo", "p_hi", "risk_class", "drivers"]
+COUNT_COLUMNS = ["state", "period", "expected", "lo", "hi"]
+
+
+@dataclass(frozen=True)
+class BrazilForecast:
+    """``areas``: one row per municipality (:data:`FORECAST_COLUMNS`); ``counts``: one row per state (IBGE
+    two-digit code) plus ``BRA`` (national) with the expected number of municipalities with an event in
+    ``period`` and its 90 % predictive interval ``lo``..``hi`` (:data:`COUNT_COLUMNS`)."""
+
+    areas: pd.DataFrame
+    counts: pd.DataFrame
 
 
 def champion_family(settings: Settings) -> str:
@@ -48,10 +65,11 @@ def drivers_text(drivers: list[dict]) -> str:
 
 def forecast_brazil(
     as_of: date, horizon: int, settings: Settings | None = None, family: str | None = None
-) -> pd.DataFrame:
-    """One row per municipality: ``area_id``, ``period`` (target year, int), ``p``, ``p_lo``, ``p_hi``
-    (90 % bootstrap interval), ``risk_class``, ``drivers`` (short text). Raises ``ValueError`` for a
-    horizon below 1 and ``MissingInputError`` when no edition was published by ``as_of``."""
+) -> BrazilForecast:
+    """Areas: one row per municipality, ``area_id``, ``period`` (target year, int), ``p``, ``p_lo``,
+    ``p_hi`` (90 % model interval), ``risk_class``, ``drivers`` (short text); and the counts per state and
+    nationally (:class:`BrazilForecast`). Raises ``ValueError`` for a horizon below 1 and
+    ``MissingInputError`` when no edition was published by ``as_of``."""
     if horizon < 1:
         raise ValueError(f"horizon must be at least 1, got {horizon}")
     settings = settings or get_settings()
@@ -68,7 +86,10 @@ def forecast_brazil(
     p = model.predict_proba(features)
     p_lo, p_hi = model.interval(features)
     drivers = top_drivers(model.contributions(features), FEATURE_LABELS, n=3)
-    return pd.DataFrame(
+    counts = state_count_intervals(
+        pd.DataFrame({"area_id": features["area_id"], "p": p}), model.level_spread_
+    )
+    areas = pd.DataFrame(
         {
             "area_id": features["area_id"],
             "period": origin + horizon,
@@ -80,3 +101,4 @@ def forecast_brazil(
         },
         columns=FORECAST_COLUMNS,
     )
+    return BrazilForecast(areas, counts.assign(period=origin + horizon).loc[:, COUNT_COLUMNS])

@@ -27,12 +27,19 @@ def register(sub: argparse._SubParsersAction) -> None:
         " the year before --as-of)",
     )
     p.add_argument("--out", required=True, type=Path, help="CSV file to write")
+    p.add_argument(
+        "--counts",
+        type=Path,
+        help="brazil: also write the expected number of municipalities with an event per state and"
+        " nationally, with its 90 %% interval, to this CSV file",
+    )
     p.set_defaults(func=cmd_forecast)
 
 
 def cmd_forecast(args: argparse.Namespace) -> int:
     from pipelines.settings import get_settings
 
+    counts = None
     if args.study == "world":
         from pipelines.world.forecast import score_world
 
@@ -40,9 +47,20 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     else:
         from pipelines.brazil.forecast import forecast_brazil
 
-        frame = forecast_brazil(args.as_of, args.horizon, get_settings())
+        forecast = forecast_brazil(args.as_of, args.horizon, get_settings())
+        frame, counts = forecast.areas, forecast.counts
     args.out.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(args.out, index=False)
     period = int(frame["period"].iloc[0]) if len(frame) else None
     print(f"wrote {len(frame)} areas, target year {period}, study {args.study}: {args.out}")
+    if counts is not None:
+        national = counts.loc[counts["state"] == "BRA"].iloc[0]
+        print(
+            f"expected {national['expected']:.0f} municipalities with an event in {period}, 90 % interval "
+            f"[{national['lo']:.0f}, {national['hi']:.0f}]"
+        )
+        if args.counts is not None:
+            args.counts.parent.mkdir(parents=True, exist_ok=True)
+            counts.to_csv(args.counts, index=False)
+            print(f"wrote the count per state and nationally: {args.counts}")
     return 0
