@@ -22,9 +22,16 @@ def count_interval(
     rng = np.random.default_rng(seed)
     m = logit(p)
     shifts = rng.normal(0.0, level_sd, size=(n_draws, 1)) if level_sd > 0 else np.zeros((n_draws, 1))
-    draws = (rng.random((n_draws, len(p))) < expit(m + shifts)).sum(axis=1)
-    lo, hi = np.quantile(draws, [alpha / 2, 1 - alpha / 2])
-    return float(p.sum()), float(lo), float(hi)
+    lo, hi = count_range(expit(m + shifts), alpha, rng)
+    return float(p.sum()), lo, hi
+
+
+def count_range(prob_draws: np.ndarray, alpha: float, rng: np.random.Generator) -> tuple[float, float]:
+    """The ``alpha/2`` and ``1 - alpha/2`` quantiles of the number of events when each row of
+    ``prob_draws`` (shape (draws, areas), probabilities) gives one independent 0/1 outcome per area."""
+    counts = (rng.random(prob_draws.shape) < prob_draws).sum(axis=1)
+    lo, hi = np.quantile(counts, [alpha / 2, 1 - alpha / 2])
+    return float(lo), float(hi)
 
 
 def state_count_intervals(

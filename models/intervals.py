@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from models.count_intervals import count_range
+
 COVERAGE_BINS = 10
 
 
@@ -35,7 +37,6 @@ def interval_coverage(
     order = np.argsort(p, kind="stable")
     covered = []
     for group in np.array_split(order, min(bins, len(y))):
-        counts = (rng.random((draws.shape[0], len(group))) < draws[:, group]).sum(axis=1)
-        q_lo, q_hi = np.quantile(counts, [alpha / 2, 1 - alpha / 2])
+        q_lo, q_hi = count_range(draws[:, group], alpha, rng)
         covered.append(q_lo <= y[group].sum() <= q_hi)
     return {"coverage": float(np.mean(covered)), "interval_width": float(np.mean(hi - lo))}
