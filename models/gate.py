@@ -2,7 +2,7 @@
 
 - :func:`beats`: ``score`` strictly better than ``baseline``, both known finite numbers (a tie, a missing
   value or NaN fails: every gate fails closed). Higher is better (AUPR) unless ``lower_is_better`` (MAE).
-- :func:`strongest_naive`: the strongest naive baseline of a run (:data:`models.recipes.NAIVE_BASELINES`:
+- :func:`strongest_naive`: the strongest naive baseline of a run (:data:`models.lineup.NAIVE_BASELINES`:
   persistence, historical frequency, population rate, neighbour rate) from its per-model gate AUPRs.
 - :func:`brazil_promotion`: the Brazil registry gate on a training run's metrics.
 - :func:`alert_skill`: the alert skill gate on the same metrics (naive baselines only).
@@ -19,7 +19,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from models.recipes import NAIVE_BASELINES
+from models.lineup import NAIVE_BASELINES
 
 
 def beats(score: float | None, baseline: float | None, *, lower_is_better: bool = False) -> bool:

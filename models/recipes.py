@@ -16,14 +16,11 @@ from models.baselines import (
     PersistenceBaseline,
     PopulationRateBaseline,
 )
+from models.lineup import REFERENCE
 from models.risk_model import FAMILY_INPUTS, RiskModel
 from models.rule import RULE_INPUTS
 from models.selection import CANDIDATES, FitCache, NestedSelection
 
-REFERENCE = "rule"
-LEARNED = ("selected", "rule_blend", "effort_logistic", "lightgbm", "logistic")
-NAIVE_BASELINES = ("persistence", "historical_frequency", "population_rate", "neighbour_rate")
-BASELINES = (REFERENCE, *NAIVE_BASELINES)
 LABELS = {
     "selected": "Nested selection (family and strength chosen inside the training years)",
     "rule_blend": "Rule and inspection-effort logistic, ranks averaged",
@@ -42,8 +39,8 @@ EFFORT_CANDIDATES = tuple(c for c in CANDIDATES if c.family == "effort_logistic"
 def model_lineup(
     features: list[str], random_state: int, n_bootstrap: int = 0, cache: FitCache | None = None
 ) -> dict[str, Callable[[], object]]:
-    """Name → factory for every model in :data:`LEARNED` and :data:`BASELINES` (that order). ``cache``
-    is shared by the nested selections (one per backtest: ``models.selection.FitCache``)."""
+    """Name → factory for every model in :data:`models.lineup.LEARNED` and :data:`models.lineup.BASELINES`
+    (that order). ``cache`` is shared by the nested selections (one per backtest: ``models.selection.FitCache``)."""
 
     def learned(family: str) -> Callable[[], RiskModel]:
         inputs = list(FAMILY_INPUTS.get(family, features))

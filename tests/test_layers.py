@@ -89,6 +89,19 @@ def test_the_forecasts_load_neither_mlflow_nor_matplotlib():
     assert out.stdout.strip() == "", f"importing the forecast loaded: {out.stdout.strip()}"
 
 
+def test_the_web_app_loads_no_model_or_validation_library():
+    """``sdg87 serve`` starts in a fresh interpreter for every deployment and restart: reading a run's gate
+    metrics needs the line-up's names (``models.lineup``), not scikit-learn, LightGBM, MLflow or GX."""
+    heavy = ("sklearn", "lightgbm", "mlflow", "great_expectations", "matplotlib", "scipy")
+    code = (
+        "import sys\n"
+        "import pipelines.web.app\n"
+        f"print(','.join(sorted({{m.split('.')[0] for m in sys.modules if m.split('.')[0] in {heavy!r}}})))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", f"importing the web app loaded: {out.stdout.strip()}"
+
+
 def test_import_linter_contracts_hold():
     exe = Path(sys.executable).with_name("lint-imports")
     proc = subprocess.run([str(exe)], cwd=ROOT, capture_output=True, text=True, check=False)

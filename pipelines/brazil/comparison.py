@@ -17,7 +17,7 @@ import pandas as pd
 
 from models.comparison import calibration_by_year, compare_to_reference, count_coverage
 from models.count_intervals import state_count_intervals
-from models.recipes import REFERENCE
+from models.lineup import REFERENCE
 
 N_BOOT = 400
 
