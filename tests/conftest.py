@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,38 @@ os.environ.setdefault("DO_NOT_TRACK", "true")
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DATA = PROJECT_ROOT / "data" / "sample"
+
+
+class BuildOnce:
+    """Folders built once per test run and shared by every worker (pytest-xdist): the first test that asks
+    builds one under a file lock, every test then gets its own copy, so no test sees another's writes.
+
+    For inputs that cost seconds and that several modules only read as a starting point (a slice of the
+    shipped data ingested, its features built). The folder holds the warehouse and the data it came from.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def copy(self, name: str, build: Callable[[Path], None], dest: Path) -> Path:
+        """Copy the folder ``name`` into ``dest`` (created), running ``build(folder)`` first if no worker has."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        master, done = self.root / name, self.root / f"{name}.built"
+        with open(self.root / f"{name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if build raises
+            if not done.exists():
+                shutil.rmtree(master, ignore_errors=True)
+                build(master)
+                done.touch()
+        shutil.copytree(master, dest, dirs_exist_ok=True)
+        return dest
+
+
+@pytest.fixture(scope="session")
+def build_once(tmp_path_factory) -> BuildOnce:
+    """The run's :class:`BuildOnce`, in the temporary folder every worker of this run shares."""
+    base = tmp_path_factory.getbasetemp()  # a worker's is a folder of the run's own
+    return BuildOnce((base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "built-once")
 
 
 @pytest.fixture

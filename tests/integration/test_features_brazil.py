@@ -15,13 +15,12 @@ from pipelines.ingest import SOURCE_FAMILIES, run_source, slice_sample
 from pipelines.settings import Settings
 from pipelines.warehouse.engine import make_engine, migrate
 from pipelines.warehouse.schema import FeatureValue, Observation
-from tests.conftest import SAMPLE_DATA
+from tests.conftest import SAMPLE_DATA, BuildOnce
 
 STATES = ["PA", "MA", "TO"]
 
 
-def ingest_slice(root: Path) -> Settings:
-    """Slice the sample to STATES under ``root`` and load the Brazil family into a fresh warehouse there."""
+def _ingest(root: Path) -> None:
     data = root / "data"
     slice_sample(SAMPLE_DATA, data, STATES)
     settings = Settings(home=root / "var", data_dir=data)
@@ -29,12 +28,29 @@ def ingest_slice(root: Path) -> Settings:
     migrate(settings.warehouse_url)
     for name in SOURCE_FAMILIES["brazil"]:
         assert run_source(name, settings=settings)["status"] == "published"
-    return settings
+
+
+def _featured(root: Path) -> None:
+    _ingest(root)
+    build_brazil_features(Settings(home=root / "var", data_dir=root / "data"))
+
+
+def ingest_slice(root: Path, build_once: BuildOnce) -> Settings:
+    """A copy under ``root`` of the sample sliced to STATES with the Brazil family loaded into a warehouse
+    (built once per test run: :class:`tests.conftest.BuildOnce`)."""
+    build_once.copy("brazil-slice-ingested", _ingest, root)
+    return Settings(home=root / "var", data_dir=root / "data")
+
+
+def featured_slice(root: Path, build_once: BuildOnce) -> Settings:
+    """As :func:`ingest_slice`, with the features built too (``build_brazil_features`` on everything stored)."""
+    build_once.copy("brazil-slice-featured", _featured, root)
+    return Settings(home=root / "var", data_dir=root / "data")
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    settings = ingest_slice(tmp_path_factory.mktemp("features"))
+def built(tmp_path_factory, build_once):
+    settings = ingest_slice(tmp_path_factory.mktemp("features"), build_once)
     return settings, build_brazil_features(settings)
 
 
@@ -77,8 +93,8 @@ def test_rebuild_is_idempotent(built):
     assert before.equals(after)
 
 
-def test_changing_stored_data_of_the_target_year_leaves_its_features(tmp_path):
-    settings = ingest_slice(tmp_path)
+def test_changing_stored_data_of_the_target_year_leaves_its_features(tmp_path, build_once):
+    settings = ingest_slice(tmp_path, build_once)
     build_brazil_features(settings)
     before = _panel(settings, date(2023, 1, 1))
     engine = make_engine(settings.warehouse_url)

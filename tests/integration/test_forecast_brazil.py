@@ -18,8 +18,8 @@ from tests.integration.test_features_brazil import ingest_slice
 
 
 @pytest.fixture(scope="module")
-def sliced(tmp_path_factory):
-    return ingest_slice(tmp_path_factory.mktemp("forecast"))
+def sliced(tmp_path_factory, build_once):
+    return ingest_slice(tmp_path_factory.mktemp("forecast"), build_once)
 
 
 @pytest.fixture

@@ -8,18 +8,16 @@ import pytest
 from mlflow.tracking import MlflowClient
 from nbclient import NotebookClient
 
-from pipelines.brazil.features import build_brazil_features
 from pipelines.brazil.train import promote_brazil, train_brazil
 from tests.conftest import PROJECT_ROOT
-from tests.integration.test_features_brazil import ingest_slice
+from tests.integration.test_features_brazil import featured_slice
 
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "brazil_backtest.ipynb"
 
 
 @pytest.mark.slow  # trains on a slice (~40 s) before running the notebook
-def test_notebook_reproduces_the_champion_backtest(tmp_path, monkeypatch):
-    settings = ingest_slice(tmp_path)
-    build_brazil_features(settings)
+def test_notebook_reproduces_the_champion_backtest(tmp_path, monkeypatch, build_once):
+    settings = featured_slice(tmp_path, build_once)
     trained = train_brazil(settings)
     if not promote_brazil(trained["model_version"], settings)["promoted"]:
         client = MlflowClient(settings.mlflow_tracking_uri, registry_uri=settings.mlflow_tracking_uri)

@@ -14,19 +14,17 @@ from features.catalog import FEATURE_LABELS
 from models.drivers import SIZE_FEATURES
 from models.risk_fit import fit_risk_model
 from models.windows import QUICK_BACKTEST
-from pipelines.brazil.features import build_brazil_features
 from pipelines.brazil.score import NoChampionError, score_brazil
 from pipelines.brazil.train import promote_brazil, train_brazil
 from pipelines.settings import Settings
 from pipelines.warehouse.engine import make_engine
 from pipelines.warehouse.schema import Score
-from tests.integration.test_features_brazil import ingest_slice
+from tests.integration.test_features_brazil import featured_slice
 
 
 @pytest.fixture(scope="module")
-def chain(tmp_path_factory):
-    settings = ingest_slice(tmp_path_factory.mktemp("score"))
-    build_brazil_features(settings)
+def chain(tmp_path_factory, build_once):
+    settings = featured_slice(tmp_path_factory.mktemp("score"), build_once)
     trained = train_brazil(settings, QUICK_BACKTEST)  # the wiring, not the skill: 3 of 12 windows
     with pytest.raises(NoChampionError, match="champion"):
         score_brazil(settings)  # a challenger alone is never scored

@@ -10,16 +10,15 @@ import pandas as pd
 import pytest
 from mlflow.tracking import MlflowClient
 
-from pipelines.brazil.features import MissingInputError, build_brazil_features
+from pipelines.brazil.features import MissingInputError
 from pipelines.brazil.train import promote_brazil, train_brazil
 from pipelines.settings import Settings
-from tests.integration.test_features_brazil import ingest_slice
+from tests.integration.test_features_brazil import featured_slice, ingest_slice
 
 
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory):
-    settings = ingest_slice(tmp_path_factory.mktemp("train"))
-    build_brazil_features(settings)
+def trained(tmp_path_factory, build_once):
+    settings = featured_slice(tmp_path_factory.mktemp("train"), build_once)
     return settings, train_brazil(settings)
 
 
@@ -171,8 +170,8 @@ def test_gate_promotes_then_keeps_champion_on_a_tie(trained):
     assert str(client.get_model_version_by_alias(name, "challenger").version) == "1"
 
 
-def test_training_without_features_fails_loudly(tmp_path):
-    settings = ingest_slice(tmp_path)
+def test_training_without_features_fails_loudly(tmp_path, build_once):
+    settings = ingest_slice(tmp_path, build_once)
     with pytest.raises(MissingInputError, match="build_brazil_features"):
         train_brazil(settings)
 

@@ -12,11 +12,10 @@ import pytest
 from sqlalchemy import insert
 
 from features.training_inputs import as_published_inputs
-from pipelines.brazil.features import build_brazil_features
 from pipelines.brazil.inputs import latest_edition_inputs, load_raw_inputs
 from pipelines.warehouse.engine import make_engine
 from pipelines.warehouse.schema import Alert, Feedback, Subscription
-from tests.integration.test_features_brazil import ingest_slice
+from tests.integration.test_features_brazil import featured_slice
 
 YEAR = 2022  # a label year in every edition's window
 AS_OF = date(2023, 5, 17)  # the second list edition
@@ -24,9 +23,8 @@ RECORDED = datetime(2024, 1, 10, 9, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory):
-    settings = ingest_slice(tmp_path_factory.mktemp("feedback-labels"))
-    build_brazil_features(settings)
+def warehouse(tmp_path_factory, build_once):
+    settings = featured_slice(tmp_path_factory.mktemp("feedback-labels"), build_once)
     engine = make_engine(settings.warehouse_url)
     yield engine
     engine.dispose()
