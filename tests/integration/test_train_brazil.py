@@ -1,19 +1,25 @@
-"""Training, registration and the promotion gate against a real MLflow SQLite store and a real warehouse
-(slice of the sample: Pará, Maranhão, Tocantins, loaded by the real ingest)."""
+"""Training, registration, the promotion gate and the backtest notebook against a real MLflow SQLite store
+and a real warehouse (slice of the sample: Pará, Maranhão, Tocantins, loaded by the real ingest). The
+module trains once; its tests run in order on that state."""
 
 from __future__ import annotations
 
 import math
 
 import mlflow
+import nbformat
 import pandas as pd
 import pytest
 from mlflow.tracking import MlflowClient
+from nbclient import NotebookClient
 
 from pipelines.brazil.features import MissingInputError
 from pipelines.brazil.train import promote_brazil, train_brazil
 from pipelines.settings import Settings
+from tests.conftest import PROJECT_ROOT
 from tests.integration.test_features_brazil import featured_slice, ingest_slice
+
+NOTEBOOK = PROJECT_ROOT / "notebooks" / "brazil_backtest.ipynb"
 
 
 @pytest.fixture(scope="module")
@@ -168,6 +174,27 @@ def test_gate_promotes_then_keeps_champion_on_a_tie(trained):
     assert second["promoted"] and second["champion_version"] == "1"
     assert str(client.get_model_version_by_alias(name, "champion").version) == "1"
     assert str(client.get_model_version_by_alias(name, "challenger").version) == "1"
+
+
+@pytest.mark.slow  # shares a fixture that trains on a slice (~40 s); runs the notebook in a kernel
+def test_notebook_reproduces_the_champion_backtest(trained, monkeypatch):
+    """``notebooks/brazil_backtest.ipynb`` runs top to bottom on this module's trained state (after the
+    gate test above, its version is the champion) and reproduces the run's gate numbers."""
+    settings, result = trained
+    # The gate test above made it the champion; run alone, this test does (the same alias, set again).
+    name = settings.brazil_model_name
+    _client(settings).set_registered_model_alias(name, "champion", result["model_version"])
+    monkeypatch.setenv("SDG87_HOME", str(settings.home))
+    monkeypatch.setenv("SDG87_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("PYTHONPATH", str(PROJECT_ROOT))
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    NotebookClient(
+        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(PROJECT_ROOT)}}
+    ).execute()
+    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    text = "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
+    assert f"champion v{result['model_version']}" in text and result["run_id"] in text
 
 
 def test_training_without_features_fails_loudly(tmp_path, build_once):
