@@ -50,10 +50,9 @@ def build_once(tmp_path_factory) -> BuildOnce:
     return BuildOnce((base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "built-once")
 
 
-@pytest.fixture
-def sdg87_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point SDG87_HOME at a fresh folder; the default SQLite warehouse and MLflow store live there."""
-    home = tmp_path / "var"
+def point_home(monkeypatch: pytest.MonkeyPatch, home: Path) -> Path:
+    """Set SDG87_HOME to ``home`` and clear the variables that would point the state elsewhere; the
+    default SQLite warehouse and MLflow store then live in ``home``."""
     monkeypatch.setenv("SDG87_HOME", str(home))
     for var in (
         "SDG87_WAREHOUSE_URL",
@@ -67,8 +66,13 @@ def sdg87_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def settings(sdg87_env: Path):
-    """Settings for a fresh home with a migrated SQLite warehouse."""
+def sdg87_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point SDG87_HOME at a fresh folder (:func:`point_home`)."""
+    return point_home(monkeypatch, tmp_path / "var")
+
+
+def migrated_settings():
+    """Settings from the environment, their folders created and the warehouse migrated."""
     from pipelines.settings import get_settings
     from pipelines.warehouse.engine import migrate
 
@@ -76,6 +80,12 @@ def settings(sdg87_env: Path):
     s.ensure_dirs()
     migrate(s.warehouse_url)
     return s
+
+
+@pytest.fixture
+def settings(sdg87_env: Path):
+    """Settings for a fresh home with a migrated SQLite warehouse."""
+    return migrated_settings()
 
 
 @pytest.fixture

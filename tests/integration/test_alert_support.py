@@ -139,14 +139,20 @@ def skilled_run(tmp_path_factory):
     return {"uri": f"sqlite:///{store / 'mlflow.db'}", **json.loads(ids.read_text())}
 
 
-@pytest.fixture
-def warehouse(settings, engine, skilled_run):
+def fill_warehouse(settings, engine, skilled_run) -> None:
+    """The alert tests' warehouse: the areas, SYNTHETIC scores of the skilled run, a published load and the
+    example subscriptions; ``settings`` read the skilled run's MLflow store and retry SMTP at once."""
     settings.mlflow_tracking_uri = skilled_run["uri"]
     settings.smtp_backoff_s = 0.01
     add_areas(engine)
     add_scores(engine, run_id=skilled_run["run_id"])
     add_loads(engine)
     seed_example_subscriptions(settings)
+
+
+@pytest.fixture
+def warehouse(settings, engine, skilled_run):
+    fill_warehouse(settings, engine, skilled_run)
     return engine
 
 

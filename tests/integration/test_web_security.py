@@ -19,6 +19,8 @@ import re
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from html import unescape
 from pathlib import Path
@@ -26,16 +28,26 @@ from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import select
-from test_alert_support import ENGLISH_PA, add_english_office, by_recipient, outbox, skilled_run, warehouse  # noqa: F401 - fixtures
+from test_alert_support import (  # noqa: F401 - fixtures
+    ENGLISH_PA,
+    add_english_office,
+    by_recipient,
+    fill_warehouse,
+    outbox,
+    skilled_run,
+    warehouse,
+)
 
 from pipelines.alerting.links import sign
 from pipelines.alerting.run import send_alerts
 from pipelines.alerting.subscriptions import add_subscriptions
 from pipelines.mail.smtp_server import free_port
 from pipelines.settings import DEV_SECRET_KEY
+from pipelines.warehouse.engine import make_engine
 from pipelines.warehouse.schema import Alert, Feedback
 from pipelines.warehouse.schema_links import FeedbackRevision
 from pipelines.web.security import CSP
+from tests.conftest import migrated_settings, point_home
 from tests.support import run_date
 
 SECRET = "test-secret-key-0123456789abcdef"  # this test's own; never the development key
@@ -89,9 +101,9 @@ def _form(page: str) -> tuple[str, dict]:
     }
 
 
-@pytest.fixture
-def server(settings, warehouse, monkeypatch):
-    """``sdg87 serve`` on a free loopback port with a real secret key; alerts sent with the same key."""
+@contextmanager
+def _serving(settings, engine, monkeypatch):
+    """``sdg87 serve`` on a free loopback port with a real secret key, after alerts sent with the same key."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     monkeypatch.setenv("SDG87_SECRET_KEY", SECRET)
@@ -99,7 +111,7 @@ def server(settings, warehouse, monkeypatch):
     monkeypatch.setenv("SDG87_RATE_LIMIT_PER_MINUTE", "1000")
     monkeypatch.setenv("SDG87_MLFLOW_TRACKING_URI", settings.mlflow_tracking_uri)
     settings.public_url, settings.secret_key = base, SECRET
-    add_english_office(warehouse)  # the pages below are read for their English words
+    add_english_office(engine)  # the pages below are read for their English words
     send_alerts(settings, today=run_date())
     process = _start(dict(os.environ))
     try:
@@ -108,6 +120,37 @@ def server(settings, warehouse, monkeypatch):
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.fixture
+def server(settings, warehouse, monkeypatch):
+    """A server of the test's own, for the tests that record something."""
+    with _serving(settings, warehouse, monkeypatch) as served:
+        yield served
+
+
+@dataclass
+class Shared:
+    server: Server
+    settings: object
+    warehouse: object
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory, skilled_run):
+    """One server for the module's probes that are refused or only read: each of them asserts that nothing
+    was recorded, so they can share a warehouse (starting ``sdg87 serve`` costs a second each time)."""
+    mp = pytest.MonkeyPatch()
+    point_home(mp, tmp_path_factory.mktemp("shared-server") / "var")
+    settings = migrated_settings()
+    engine = make_engine(settings.warehouse_url)
+    fill_warehouse(settings, engine, skilled_run)
+    try:
+        with _serving(settings, engine, mp) as served:
+            yield Shared(served, settings, engine)
+    finally:
+        engine.dispose()
+        mp.undo()
 
 
 def _feedback_token(settings) -> str:
@@ -154,7 +197,8 @@ def test_a_real_key_may_listen_on_every_interface(settings, warehouse, monkeypat
 # --- headers, sizes, rates ------------------------------------------------------------------------------
 
 
-def test_every_response_carries_the_security_headers(server):
+def test_every_response_carries_the_security_headers(shared):
+    server = shared.server
     for method, path in [("GET", "/health"), ("GET", "/feedback?token=x.y"), ("GET", "/nowhere"),
                          ("POST", "/feedback"), ("GET", "/unsubscribe?token=unknown")]:  # fmt: skip
         answer, _ = server.request(method, path)
@@ -166,14 +210,16 @@ def test_every_response_carries_the_security_headers(server):
         assert answer.getheader("Cache-Control") == "no-store", path
 
 
-def test_pages_have_no_inline_script_or_style(server, settings):
+def test_pages_have_no_inline_script_or_style(shared):
+    server, settings = shared.server, shared.settings
     _, page = server.request("GET", f"/feedback?token={_feedback_token(settings)}")
     assert "<script" not in page and "<style" not in page and 'href="/static/site.css"' in page
     answer, css = server.request("GET", "/static/site.css")
     assert answer.status == 200 and "font-family" in css
 
 
-def test_a_huge_body_is_refused_without_being_read(server):
+def test_a_huge_body_is_refused_without_being_read(shared):
+    server = shared.server
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
     conn.putrequest("POST", "/feedback")
     conn.putheader("Content-Type", "application/x-www-form-urlencoded")
@@ -219,7 +265,8 @@ def _raw_token(key: str, payload: dict) -> str:
     return f"{_b64(body)}.{_b64(hmac.new(key.encode(), body, hashlib.sha256).digest())}"
 
 
-def test_tokens_need_expiry_purpose_and_the_key(server, warehouse):
+def test_tokens_need_expiry_purpose_and_the_key(shared):
+    server, warehouse = shared.server, shared.warehouse
     with warehouse.connect() as conn:
         alert_id = conn.execute(select(Alert.alert_id)).scalars().first()
     cases = {
@@ -298,7 +345,8 @@ def test_unsubscribe_needs_the_form_token_or_a_mail_clients_one_click(server, wa
         ({"outcome": "<script>"}, "Choose at least one outcome"),
     ],
 )
-def test_bad_feedback_gets_a_message_never_a_500(server, settings, warehouse, fields, message):
+def test_bad_feedback_gets_a_message_never_a_500(shared, fields, message):
+    server, settings, warehouse = shared.server, shared.settings, shared.warehouse
     _, page = server.request("GET", f"/feedback?token={_feedback_token(settings)}")
     action, hidden = _form(page)
     answer, page = server.post_form(action, {**hidden, **fields})
