@@ -7,6 +7,8 @@ import shutil
 import stat
 import subprocess
 
+import pytest
+
 from pipelines.orchestrate import _bin, airflow_env, ensure_airflow_db, private_umask
 from pipelines.settings import Settings
 
@@ -19,6 +21,7 @@ def _files(root) -> dict[str, float]:
     return {str(p.relative_to(root)): p.stat().st_mtime for p in root.rglob("*") if p.is_file()}
 
 
+@pytest.mark.slow  # starts Airflow processes (reserialize, list, a DAG run): about 20 s
 def test_a_moved_home_never_writes_into_the_old_one(tmp_path, monkeypatch):
     monkeypatch.delenv("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", raising=False)
     old = Settings(home=tmp_path / "old")

@@ -13,6 +13,7 @@ from pipelines.settings import Settings
 from pipelines.warehouse.engine import migrate
 
 
+@pytest.mark.slow  # one Airflow process running four DAG runs: about 20 s
 def test_one_process_runs_dags_in_turn_and_a_failure_names_its_log(tmp_path, monkeypatch):
     monkeypatch.delenv("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", raising=False)
     settings = Settings(home=tmp_path / "home")
