@@ -190,3 +190,20 @@ def test_regional_mean_uses_the_nearest_other_countries():
     assert near[0] == pytest.approx(c01)  # C00 itself is excluded, C01 is nearest
     ref = frame.loc[frame["series"] == REFERENCE, "prevalence"]
     assert near[1] == pytest.approx(float(percent(logit(ref).mean())))  # no centroid: every country
+
+
+def test_column_medians_match_numpy_nanmedian_to_the_last_digit():
+    import warnings
+
+    from models.world_prevalence import column_medians
+
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        rows, cols = int(rng.integers(1, 30)), int(rng.integers(1, 6))
+        X = rng.normal(size=(rows, cols))
+        X[rng.random((rows, cols)) < rng.random()] = np.nan
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns
+            expected = np.nan_to_num(np.nanmedian(X, axis=0), nan=0.0)
+        assert np.array_equal(column_medians(X), expected)
+    assert column_medians(np.empty((0, 2))).tolist() == [0.0, 0.0]
