@@ -8,6 +8,4 @@ with; ``NAIVE_BASELINES`` the naive baselines the alert skill gate compares the 
 from __future__ import annotations
 
 REFERENCE = "rule"
-LEARNED = ("selected", "rule_blend", "effort_logistic", "lightgbm", "logistic")
 NAIVE_BASELINES = ("persistence", "historical_frequency", "population_rate", "neighbour_rate")
-BASELINES = (REFERENCE, *NAIVE_BASELINES)

@@ -39,8 +39,9 @@ EFFORT_CANDIDATES = tuple(c for c in CANDIDATES if c.family == "effort_logistic"
 def model_lineup(
     features: list[str], random_state: int, n_bootstrap: int = 0, cache: FitCache | None = None
 ) -> dict[str, Callable[[], object]]:
-    """Name → factory for every model in :data:`models.lineup.LEARNED` and :data:`models.lineup.BASELINES`
-    (that order). ``cache`` is shared by the nested selections (one per backtest: ``models.selection.FitCache``)."""
+    """Name → factory for every model: the learned ones, then the rule and the naive baselines
+    (:mod:`models.lineup`). ``cache`` is shared by the nested selections (one per backtest:
+    ``models.selection.FitCache``)."""
 
     def learned(family: str) -> Callable[[], RiskModel]:
         inputs = list(FAMILY_INPUTS.get(family, features))

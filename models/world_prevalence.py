@@ -224,13 +224,12 @@ def column_medians(X: np.ndarray) -> np.ndarray:
     """Each column's median over its non-NaN values, 0.0 for a column with none: ``np.nanmedian(X,
     axis=0)`` to the last digit, without its masked-array path (slow on the small matrices fitted here
     thousands of times)."""
+    if len(X) == 0:
+        return np.zeros(X.shape[1])
     ordered = np.sort(X, axis=0)  # NaN sorts last
     n = (~np.isnan(X)).sum(axis=0)
     cols = np.arange(X.shape[1])
-    lo, hi = np.maximum((n - 1) // 2, 0), np.maximum(n // 2, 0)
-    if len(X) == 0:
-        return np.zeros(X.shape[1])
-    med = (ordered[lo, cols] + ordered[hi, cols]) / 2.0
+    med = (ordered[np.maximum((n - 1) // 2, 0), cols] + ordered[n // 2, cols]) / 2.0
     return np.where(n > 0, med, 0.0)
 
 

@@ -30,11 +30,6 @@ def _ingest(root: Path) -> None:
         assert run_source(name, settings=settings)["status"] == "published"
 
 
-def _featured(root: Path) -> None:
-    _ingest(root)
-    build_brazil_features(Settings(home=root / "var", data_dir=root / "data"))
-
-
 def ingest_slice(root: Path, build_once: BuildOnce) -> Settings:
     """A copy under ``root`` of the sample sliced to STATES with the Brazil family loaded into a warehouse
     (built once per test run: :class:`tests.conftest.BuildOnce`)."""
@@ -44,7 +39,11 @@ def ingest_slice(root: Path, build_once: BuildOnce) -> Settings:
 
 def featured_slice(root: Path, build_once: BuildOnce) -> Settings:
     """As :func:`ingest_slice`, with the features built too (``build_brazil_features`` on everything stored)."""
-    build_once.copy("brazil-slice-featured", _featured, root)
+
+    def build(folder: Path) -> None:
+        build_brazil_features(ingest_slice(folder, build_once))
+
+    build_once.copy("brazil-slice-featured", build, root)
     return Settings(home=root / "var", data_dir=root / "data")
 
 

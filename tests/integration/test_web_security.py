@@ -138,8 +138,8 @@ class Shared:
 
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory, skilled_run):
-    """One server for the module's probes that are refused or only read: each of them asserts that nothing
-    was recorded, so they can share a warehouse (starting ``sdg87 serve`` costs a second each time)."""
+    """One server for the module's probes that are refused or only read: none of them records anything (the
+    bad-feedback cases assert so), so they can share a warehouse (starting ``sdg87 serve`` costs a second)."""
     mp = pytest.MonkeyPatch()
     point_home(mp, tmp_path_factory.mktemp("shared-server") / "var")
     settings = migrated_settings()
